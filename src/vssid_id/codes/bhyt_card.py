@@ -1,0 +1,117 @@
+"""Health-insurance card code (mã thẻ BHYT), 15 characters.
+
+Structure, from Quyết định 1351/QĐ-BHXH (2015), Điều 2 and Phụ lục, as in
+``HS4010120878811``:
+
+* characters 1–2: beneficiary type (mã đối tượng), two letters from the table
+  in :data:`vssid_id.tables.BENEFICIARY_TYPES`;
+* character 3: benefit level (mức hưởng), a digit 1–5
+  (:data:`vssid_id.tables.BENEFIT_LEVELS`);
+* characters 4–5: code of the province whose BHXH office issued the card
+  (:data:`vssid_id.tables.BHYT_ISSUER_PROVINCES`);
+* characters 6–15: the holder's 10-digit BHXH number
+  (:mod:`vssid_id.codes.bhxh`).
+
+What this cannot prove: the code has no check character of its own, and
+whether a beneficiary type may carry a given benefit level depends on the law
+in force when the card was issued, so that pairing is reported as a warning by
+the parser, not checked here.
+
+>>> validate('hs4 01 0120878811')
+'HS4010120878811'
+>>> parse_bhyt_card_code('HS4010120878811').bhxh_code
+'0120878811'
+>>> validate('ZZ4010120878811')
+Traceback (most recent call last):
+...
+vssid_id.errors.InvalidComponent: card_code: the beneficiary type is not in the official list
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from ..errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
+from ..tables import BENEFICIARY_TYPES, BENEFIT_LEVELS, BHYT_ISSUER_PROVINCES
+from . import bhxh
+from ._util import clean
+
+__all__ = ["BhytCardCodeParts", "compact", "validate", "is_valid", "parse_bhyt_card_code"]
+
+_FIELD = "card_code"
+
+
+class BhytCardCodeParts(BaseModel):
+    """The parts of a BHYT card code, each with its meaning."""
+
+    model_config = ConfigDict(frozen=True)
+
+    card_code: str
+    beneficiary_code: str
+    beneficiary_vi: str
+    beneficiary_en: str
+    benefit_level: int
+    benefit_level_vi: str
+    benefit_level_en: str
+    province_code: str
+    province_name: str
+    bhxh_code: str
+
+
+def compact(code: str) -> str:
+    """Drop spaces, dashes and dots and upper-case the letters.
+
+    >>> compact('hs-4-01-0120878811')
+    'HS4010120878811'
+    """
+    return clean(code, _FIELD).upper()
+
+
+def parse_bhyt_card_code(code: str, field: str = _FIELD) -> BhytCardCodeParts:
+    """Validate ``code`` and return its parts."""
+    code = clean(code, field).upper()
+    if len(code) != 15:
+        raise InvalidLength(f"must have 15 characters, not {len(code)}", field)
+    if not (code[:2].isascii() and code[:2].isalpha()):
+        raise InvalidFormat("must start with two letters A-Z", field)
+    if not (code[2:].isascii() and code[2:].isdigit()):
+        raise InvalidFormat("must have 13 digits after the two letters", field)
+    beneficiary = BENEFICIARY_TYPES.get(code[:2])
+    if beneficiary is None:
+        raise InvalidComponent("the beneficiary type is not in the official list", field)
+    level = BENEFIT_LEVELS.get(int(code[2]))
+    if level is None:
+        raise InvalidComponent("the benefit level must be a digit 1-5", field)
+    province_name = BHYT_ISSUER_PROVINCES.get(code[3:5])
+    if province_name is None:
+        raise InvalidComponent("the province code is not in the official list", field)
+    return BhytCardCodeParts(
+        card_code=code,
+        beneficiary_code=beneficiary.code,
+        beneficiary_vi=beneficiary.label_vi,
+        beneficiary_en=beneficiary.label_en,
+        benefit_level=level.level,
+        benefit_level_vi=level.label_vi,
+        benefit_level_en=level.label_en,
+        province_code=code[3:5],
+        province_name=province_name,
+        bhxh_code=bhxh.validate(code[5:], field),
+    )
+
+
+def validate(code: str) -> str:
+    """Return the compact code, or raise an :class:`~vssid_id.errors.InvalidCode`."""
+    return parse_bhyt_card_code(code).card_code
+
+
+def is_valid(code: str) -> bool:
+    """Whether ``code`` passes :func:`validate`.
+
+    >>> is_valid('HS4010120878811'), is_valid('HS6010120878811')
+    (True, False)
+    """
+    try:
+        validate(code)
+    except InvalidCode:
+        return False
+    return True

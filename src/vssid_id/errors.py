@@ -1,0 +1,112 @@
+"""The exceptions vssid_id raises.
+
+Every error the library raises on bad input is a :class:`VssidError`. Each one
+names the field it is about (``error.field``) and says what is wrong with it,
+but never repeats the value: card data is personal data, and error messages end
+up in logs.
+
+The code-validation errors follow python-stdnum's names so that code written
+against stdnum reads the same here::
+
+    VssidError
+    ├── PayloadError               the QR text is not a payload we can read
+    │   ├── UnknownPayloadKind     not a CCCD / Căn cước / BHYT payload at all
+    │   └── MalformedPayload       the right kind, but a field is broken
+    │       └── ChecksumMismatch   BHYT payload whose trailing checksum is wrong
+    ├── InvalidCode                a card code fails validation (stdnum style)
+    │   ├── InvalidFormat
+    │   ├── InvalidLength
+    │   └── InvalidComponent
+    ├── InconsistentRecord         two fields of one card contradict each other
+    ├── ImageError                 an image cannot be read (or is too large)
+    │   └── ImageTooLarge
+    └── BackendUnavailable         an optional decoder backend is missing
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "VssidError",
+    "PayloadError",
+    "UnknownPayloadKind",
+    "MalformedPayload",
+    "ChecksumMismatch",
+    "InvalidCode",
+    "InvalidFormat",
+    "InvalidLength",
+    "InvalidComponent",
+    "InconsistentRecord",
+    "ImageError",
+    "ImageTooLarge",
+    "BackendUnavailable",
+]
+
+
+class VssidError(Exception):
+    """Base class of every error vssid_id raises on bad input.
+
+    ``field`` names the payload field or code part the error is about (or is
+    ``None`` when the error concerns the whole input). ``reason`` is the
+    message without the field prefix. Neither ever contains the personal data.
+    """
+
+    def __init__(self, reason: str, field: str | None = None) -> None:
+        self.reason = reason
+        self.field = field
+        super().__init__(f"{field}: {reason}" if field else reason)
+
+
+class PayloadError(VssidError):
+    """The QR payload text cannot be read as a card record."""
+
+
+class UnknownPayloadKind(PayloadError):
+    """The payload is not a CCCD, Căn cước or BHYT card payload."""
+
+
+class MalformedPayload(PayloadError):
+    """The payload has the shape of a known kind but a field is broken.
+
+    Wrong number of fields, an unparseable date, bad hex, a forbidden
+    character and the like.
+    """
+
+
+class ChecksumMismatch(MalformedPayload):
+    """A BHYT payload whose trailing checksum does not match its content."""
+
+
+class InvalidCode(VssidError):
+    """A card code (BHXH number, BHYT card code, CCCD number) is not valid."""
+
+
+class InvalidFormat(InvalidCode):
+    """The code has characters or a shape the format does not allow."""
+
+
+class InvalidLength(InvalidFormat):
+    """The code has the wrong number of characters."""
+
+
+class InvalidComponent(InvalidCode):
+    """A part of the code is not in its official table (province, beneficiary …)."""
+
+
+class InconsistentRecord(PayloadError):
+    """Two fields of the same card contradict each other.
+
+    For example the CCCD number says "born in the 21st century, female" but
+    the date-of-birth and gender fields say otherwise.
+    """
+
+
+class ImageError(VssidError):
+    """An image cannot be read: corrupt, truncated, not an image, unsupported."""
+
+
+class ImageTooLarge(ImageError):
+    """An image has more pixels than the configured limit."""
+
+
+class BackendUnavailable(VssidError):
+    """An optional QR decoder backend (for example pyzbar's libzbar) is missing."""
