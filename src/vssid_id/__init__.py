@@ -1,0 +1,81 @@
+"""vssid_id: read the QR codes on Vietnamese ID (CCCD / Căn cước) and BHYT cards.
+
+>>> import vssid_id
+>>> record = vssid_id.parse("001090123456||Nguyễn Văn An|05031990|Nam|Số 1 Phố Huế, Hà Nội|15082021")
+>>> record.id_number, record.date_of_birth, record.gender.label_vi
+('001090123456', datetime.date(1990, 3, 5), 'Nam')
+
+The main entry points:
+
+* :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`;
+* :func:`decode` — an image to the :class:`QrPayload` objects on it;
+* :func:`scan` — decode + parse;
+* :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
+
+Everything is imported lazily, so ``import vssid_id`` costs nothing until a
+name is used (the CLI's ``--help`` relies on that).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "parse": "parse",
+    "parse_cccd": "parse",
+    "parse_bhyt": "parse",
+    "payload_kind": "parse",
+    "CccdRecord": "records",
+    "BhytRecord": "records",
+    "CccdVariant": "records",
+    "Record": "records",
+    "Gender": "gender",
+    "decode": "decode",
+    "decode_frames": "decode",
+    "QrPayload": "decode",
+    "scan": "scan",
+    "ScanResult": "scan",
+    "load_image": "image_input",
+    "mask_record": "masking",
+    "VssidError": "errors",
+    "PayloadError": "errors",
+    "UnknownPayloadKind": "errors",
+    "MalformedPayload": "errors",
+    "ChecksumMismatch": "errors",
+    "InvalidCode": "errors",
+    "InvalidFormat": "errors",
+    "InvalidLength": "errors",
+    "InvalidComponent": "errors",
+    "InconsistentRecord": "errors",
+    "ImageError": "errors",
+    "ImageTooLarge": "errors",
+    "BackendUnavailable": "errors",
+}
+
+__all__ = ["__version__", *_LAZY]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .decode import QrPayload, decode, decode_frames
+    from .errors import *  # noqa: F403
+    from .gender import Gender
+    from .image_input import load_image
+    from .masking import mask_record
+    from .parse import parse, parse_bhyt, parse_cccd, payload_kind
+    from .records import BhytRecord, CccdRecord, CccdVariant, Record
+    from .scan import ScanResult, scan
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'vssid_id' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

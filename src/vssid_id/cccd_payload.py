@@ -1,0 +1,120 @@
+"""The QR payload of the CCCD (2021) and Căn cước (2024) identity cards.
+
+See docs/formats.md for the field-by-field reference and its sources. In short,
+fields are separated by ``|``::
+
+    id_number | old_id_number | full_name | date_of_birth | gender | address | issue_date
+
+with dates written ``ddmmyyyy`` and gender ``Nam`` / ``Nữ``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .codes._util import require_digits
+from .codes.cccd import parse_cccd_number, validate_cmnd
+from .dates import parse_compact_date
+from .errors import InconsistentRecord, MalformedPayload
+from .gender import Gender
+from .records import CccdRecord, CccdVariant
+from .text import clean_field
+
+__all__ = ["parse_cccd_fields", "to_payload", "FIELD_NAMES"]
+
+#: The fields of the payload, in order.
+FIELD_NAMES = (
+    "id_number",
+    "old_id_number",
+    "full_name",
+    "date_of_birth",
+    "gender",
+    "address",
+    "issue_date",
+)
+
+_GENDERS = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
+
+
+def _gender(text: str) -> Gender:
+    gender = _GENDERS.get(text) or _GENDERS.get(text.capitalize())
+    if gender is None:
+        raise MalformedPayload("must be 'Nam' or 'Nữ'", "gender")
+    return gender
+
+
+def _required(value: str, field: str) -> str:
+    value = clean_field(value, field)
+    if not value:
+        raise MalformedPayload("is empty", field)
+    return value
+
+
+def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecord:
+    """Build a :class:`CccdRecord` from a payload already split on ``|``."""
+    if len(fields) < len(FIELD_NAMES):
+        raise MalformedPayload(
+            f"has {len(fields)} fields; a CCCD payload has at least {len(FIELD_NAMES)}",
+            "payload",
+        )
+    known, extra = fields[: len(FIELD_NAMES)], fields[len(FIELD_NAMES) :]
+    id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw = (
+        clean_field(value, field) for value, field in zip(known, FIELD_NAMES)
+    )
+    require_digits(id_raw, 12, "id_number")
+    parts = parse_cccd_number(id_raw)
+    old_id_number = validate_cmnd(old_raw) if old_raw else None
+    full_name = _required(name_raw, "full_name")
+    date_of_birth = parse_compact_date(dob_raw, "date_of_birth")
+    gender = _gender(gender_raw)
+    address = _required(address_raw, "address")
+    issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
+    extra_fields = tuple(clean_field(value, f"field_{i + 8}") for i, value in enumerate(extra))
+    while extra_fields and not extra_fields[-1]:
+        extra_fields = extra_fields[:-1]
+
+    today = today or date.today()
+    if date_of_birth > today:
+        raise MalformedPayload("is in the future", "date_of_birth")
+    if issue_date is not None and not date_of_birth <= issue_date <= today:
+        raise InconsistentRecord("must fall between the date of birth and today", "issue_date")
+    if parts.birth_year != date_of_birth.year:
+        raise InconsistentRecord(
+            "the century and year digits of the ID number disagree with the date of birth",
+            "id_number",
+        )
+    if parts.gender is not gender:
+        raise InconsistentRecord(
+            "the sex digit of the ID number disagrees with the gender field", "id_number"
+        )
+
+    return CccdRecord(
+        variant=CccdVariant.CAN_CUOC_2024 if extra_fields else CccdVariant.CCCD_2021,
+        id_number=parts.number,
+        id_number_parts=parts,
+        old_id_number=old_id_number,
+        full_name=full_name,
+        date_of_birth=date_of_birth,
+        year_of_birth=date_of_birth.year,
+        gender=gender,
+        address=address,
+        issue_date=issue_date,
+        extra_fields=extra_fields,
+    )
+
+
+def to_payload(record: CccdRecord) -> str:
+    """The exact payload text of ``record``'s card."""
+    dob = record.date_of_birth
+    fields = [
+        record.id_number,
+        record.old_id_number or "",
+        record.full_name,
+        dob.strftime("%d%m%Y") if dob else str(record.year_of_birth),
+        record.gender.label_vi,
+        record.address,
+        record.issue_date.strftime("%d%m%Y") if record.issue_date else "",
+        *record.extra_fields,
+    ]
+    return "|".join(fields)
+

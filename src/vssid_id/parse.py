@@ -1,0 +1,88 @@
+"""Payload text → record: detect the card kind and hand over to its parser.
+
+>>> parse("001090123456||Nguyễn Văn An|05031990|Nam|Số 1 Phố Huế, Hà Nội|15082021").kind
+'cccd'
+>>> parse("hello")
+Traceback (most recent call last):
+...
+vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT card payload
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Literal
+
+from .errors import UnknownPayloadKind
+from .records import BhytRecord, CccdRecord
+from .text import payload_text
+
+__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind"]
+
+PayloadKind = Literal["cccd", "bhyt"]
+
+_SEPARATOR = "|"
+# The first field decides: 12 digits is a personal ID number; two letters, a
+# digit and twelve more digits is a BHYT card code. Lenient on purpose (any
+# letters, any length near 15) so that a broken BHYT card code is reported as
+# an invalid card code, not as an unknown payload.
+_CCCD_FIRST = re.compile(r"\d{12}")
+_BHYT_FIRST = re.compile(r"[A-Za-z]{2}\d{11,14}")
+
+
+def payload_kind(payload: str | bytes) -> PayloadKind:
+    """Which card a payload comes from, without parsing it further."""
+    return _kind(payload_text(payload).split(_SEPARATOR))
+
+
+def _kind(fields: list[str]) -> PayloadKind:
+    first = fields[0].strip()
+    if len(fields) > 1:
+        if _CCCD_FIRST.fullmatch(first):
+            return "cccd"
+        if _BHYT_FIRST.fullmatch(first):
+            return "bhyt"
+    raise UnknownPayloadKind("is not a CCCD, Căn cước or BHYT card payload", "payload")
+
+
+def parse(payload: str | bytes, *, today: date | None = None) -> CccdRecord | BhytRecord:
+    """Parse a CCCD, Căn cước or BHYT QR payload into its record.
+
+    ``payload`` may be the text a QR reader returned or its raw bytes (which
+    must be UTF-8). Surrounding whitespace and a BOM are ignored; text a reader
+    mis-decoded as Latin-1 or Shift-JIS is repaired. ``today`` (default: the
+    system date) bounds dates that cannot lie in the future.
+
+    Raises a :class:`~vssid_id.errors.VssidError` subclass naming the field on
+    any problem; never returns a partly filled record.
+    """
+    return _parse(payload, None, today)
+
+
+def parse_cccd(payload: str | bytes, *, today: date | None = None) -> CccdRecord:
+    """Parse a payload that must come from a CCCD or Căn cước card."""
+    return _parse(payload, "cccd", today)  # type: ignore[return-value]
+
+
+def parse_bhyt(payload: str | bytes, *, today: date | None = None) -> BhytRecord:
+    """Parse a payload that must come from a BHYT card."""
+    return _parse(payload, "bhyt", today)  # type: ignore[return-value]
+
+
+def _parse(
+    payload: str | bytes, expected: PayloadKind | None, today: date | None
+) -> CccdRecord | BhytRecord:
+    text = payload_text(payload)
+    fields = text.split(_SEPARATOR)
+    kind = _kind(fields)
+    if expected is not None and kind != expected:
+        names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
+        raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
+    if kind == "cccd":
+        from .cccd_payload import parse_cccd_fields
+
+        return parse_cccd_fields(fields, today)
+    from .bhyt_payload import parse_bhyt_fields
+
+    return parse_bhyt_fields(fields, today)

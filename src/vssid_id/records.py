@@ -1,0 +1,163 @@
+"""The typed records a card QR payload becomes.
+
+Records are frozen pydantic v2 models: hashable, JSON-serialisable
+(``record.model_dump_json()``), with text in NFC and dates as
+:class:`datetime.date`. A date of birth printed as a bare year is
+``date_of_birth=None`` with ``year_of_birth`` set: the library never invents a
+day. ``warnings`` lists cross-field findings that a genuine card may still
+show (see docs/formats.md); they never contain personal data.
+
+Build records with :func:`vssid_id.parse`; ``to_payload()`` turns one back into
+the exact payload text of its card, and ``to_form()`` gives the fields of the
+VssID registration form under their Vietnamese labels.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .codes.bhyt_card import BhytCardCodeParts
+from .codes.cccd import CccdNumberParts
+from .gender import Gender
+
+__all__ = [
+    "Gender",
+    "CccdVariant",
+    "CccdRecord",
+    "BhytRecord",
+    "Record",
+    "FORM_LABELS",
+    "FIELD_LABELS_VI",
+]
+
+#: The VssID registration form's labels, in the order the form shows them.
+FORM_LABELS = ("họ tên", "mã số BHXH", "số CCCD", "ngày sinh", "giới tính", "địa chỉ")
+
+#: The Vietnamese label of each record field, as the cards and forms word them.
+FIELD_LABELS_VI = {
+    "variant": "Loại thẻ",
+    "id_number": "Số định danh cá nhân (số CCCD)",
+    "old_id_number": "Số CMND cũ",
+    "card_code": "Mã thẻ BHYT",
+    "bhxh_code": "Mã số BHXH",
+    "full_name": "Họ và tên",
+    "date_of_birth": "Ngày sinh",
+    "year_of_birth": "Năm sinh",
+    "gender": "Giới tính",
+    "address": "Địa chỉ",
+    "issue_date": "Ngày cấp",
+    "facility_code": "Nơi đăng ký KCB ban đầu",
+    "valid_from": "Giá trị sử dụng từ",
+    "valid_to": "Giá trị sử dụng đến",
+    "household_code": "Mã hộ gia đình",
+    "issuing_agency": "Cơ quan cấp",
+    "five_years_from": "Thời điểm đủ 5 năm liên tục",
+    "checksum": "Mã kiểm tra",
+    "checksum_valid": "Mã kiểm tra hợp lệ",
+    "extra_fields": "Trường bổ sung",
+}
+
+
+class CccdVariant(str, Enum):
+    """Which identity card layout a payload came from."""
+
+    CCCD_2021 = "cccd_2021"
+    """Chip-based Căn cước công dân (Thông tư 06/2021/TT-BCA), 7 fields."""
+    CAN_CUOC_2024 = "can_cuoc_2024"
+    """Căn cước under Luật Căn cước 2023, issued from 1 July 2024."""
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    warnings: tuple[str, ...] = ()
+
+
+def _form_date(value: date | None, year: int) -> str:
+    return value.strftime("%d/%m/%Y") if value else str(year)
+
+
+class CccdRecord(_Record):
+    """What the QR code of a CCCD or Căn cước card holds."""
+
+    kind: Literal["cccd"] = "cccd"
+    variant: CccdVariant
+    id_number: str
+    id_number_parts: CccdNumberParts
+    old_id_number: str | None
+    full_name: str
+    date_of_birth: date | None
+    year_of_birth: int
+    gender: Gender
+    address: str
+    issue_date: date | None
+    extra_fields: tuple[str, ...] = ()
+    """Fields after the known ones, kept verbatim (NFC) rather than dropped."""
+
+    def to_form(self) -> dict[str, str]:
+        """The fields this card fills on the VssID registration form."""
+        return {
+            "họ tên": self.full_name,
+            "số CCCD": self.id_number,
+            "ngày sinh": _form_date(self.date_of_birth, self.year_of_birth),
+            "giới tính": self.gender.label_vi,
+            "địa chỉ": self.address,
+        }
+
+    def to_payload(self) -> str:
+        """The exact QR payload text of this card."""
+        from .cccd_payload import to_payload
+
+        return to_payload(self)
+
+
+class BhytRecord(_Record):
+    """What the QR code of a BHYT (health-insurance) card holds."""
+
+    kind: Literal["bhyt"] = "bhyt"
+    card_code: str
+    card_code_parts: BhytCardCodeParts
+    bhxh_code: str
+    full_name: str
+    date_of_birth: date | None
+    year_of_birth: int
+    gender: Gender
+    address: str
+    facility_code: str
+    """Registered primary-care facility (nơi đăng ký KCB ban đầu), as printed."""
+    valid_from: date
+    valid_to: date | None
+    issue_date: date | None
+    household_code: str | None
+    issuing_agency: str | None
+    five_years_from: date | None
+    """Date from which the holder has five years of continuous coverage."""
+    checksum: str
+    checksum_valid: bool
+
+    def to_form(self) -> dict[str, str]:
+        """The fields this card fills on the VssID registration form."""
+        return {
+            "họ tên": self.full_name,
+            "mã số BHXH": self.bhxh_code,
+            "ngày sinh": _form_date(self.date_of_birth, self.year_of_birth),
+            "giới tính": self.gender.label_vi,
+            "địa chỉ": self.address,
+        }
+
+    def to_payload(self) -> str:
+        """The exact QR payload text of this card."""
+        from .bhyt_payload import to_payload
+
+        return to_payload(self)
+
+    def is_in_force(self, on: date) -> bool:
+        """Whether the card is valid on the day ``on``."""
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+Record = CccdRecord | BhytRecord

@@ -1,0 +1,112 @@
+"""Synthetic card records for tests, fixtures and benchmarks.
+
+Names, numbers and addresses are generated from common Vietnamese name parts
+and place names; they belong to nobody. Every record is consistent by
+construction (the ID number's century/sex digit matches the date of birth and
+gender, the BHYT card code matches the tables, dates are in order), so
+``parse(record.to_payload()) == record``.
+
+>>> import random
+>>> from vssid_id import parse
+>>> record = synthetic_cccd_record(random.Random(1))
+>>> parse(record.to_payload()) == record
+True
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from .codes.bhyt_card import parse_bhyt_card_code
+from .codes.cccd import parse_cccd_number
+from .gender import Gender
+from .records import BhytRecord, CccdRecord, CccdVariant
+from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, PROVINCES
+
+__all__ = [
+    "SURNAMES",
+    "synthetic_name",
+    "synthetic_address",
+    "synthetic_cccd_record",
+    "synthetic_bhyt_record",
+    "synthetic_cccd_payload",
+    "synthetic_bhyt_payload",
+]
+
+SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Trịnh", "Đinh", "Lương", "Thái")
+_MIDDLE = {Gender.MALE: ("Văn", "Hữu", "Đức", "Công", "Quang", "Minh", "Thành", "Xuân", "Đình", "Gia"),
+           Gender.FEMALE: ("Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Bảo", "Diệu", "Khánh", "Hồng")}
+_GIVEN = {Gender.MALE: ("An", "Bình", "Cường", "Dũng", "Đạt", "Hải", "Hùng", "Khoa", "Long", "Nghĩa",
+                        "Phúc", "Quân", "Sơn", "Thắng", "Tuấn", "Việt", "Hưng", "Lộc", "Trọng", "Vỹ"),
+          Gender.FEMALE: ("Anh", "Bích", "Chi", "Dung", "Hà", "Hằng", "Hương", "Lan", "Linh", "Mai",
+                          "Ngân", "Nhung", "Oanh", "Phương", "Quỳnh", "Thảo", "Trang", "Uyên", "Yến", "Ánh")}
+_STREETS = ("Phố Huế", "Lê Lợi", "Trần Hưng Đạo", "Nguyễn Trãi", "Hai Bà Trưng", "Lý Thường Kiệt",
+            "Điện Biên Phủ", "Cách Mạng Tháng Tám", "Quang Trung", "Nguyễn Huệ", "Bạch Đằng")
+_WARDS = ("Phường Bến Nghé", "Phường Tràng Tiền", "Xã Tân Phú", "Phường Hòa Khánh", "Xã Đông Hưng",
+          "Phường Thạch Thang", "Thị trấn Phù Ninh", "Xã Ea Kao", "Phường Vĩnh Ninh")
+_HAMLETS = ("Thôn Đông", "Xóm 3", "Ấp Mỹ Hòa", "Tổ 12", "Khu phố 4", "Bản Nà Lạn")
+
+
+def synthetic_name(rng: random.Random, gender: Gender) -> str:
+    """A plausible full name: surname, one or two middle names, given name."""
+    middles = rng.sample(_MIDDLE[gender], rng.choice((1, 1, 2)))
+    return " ".join((rng.choice(SURNAMES), *middles, rng.choice(_GIVEN[gender])))
+
+
+def synthetic_address(rng: random.Random, province: str | None = None) -> str:
+    """A plausible address ending with a province name."""
+    province = province or rng.choice(list(PROVINCES.values()))
+    first = (f"Số {rng.randint(1, 399)}, {rng.choice(_STREETS)}" if rng.random() < 0.6
+             else rng.choice(_HAMLETS))
+    return f"{first}, {rng.choice(_WARDS)}, {province}"
+
+
+def _birth_date(rng: random.Random, today: date, oldest: int = 95) -> date:
+    return today - timedelta(days=rng.randint(1, oldest * 365))
+
+
+def _id_number(rng: random.Random, birth: date, gender: Gender) -> str:
+    province = rng.choice(list(CCCD_PROVINCES))
+    digit = (birth.year // 100 - 19) * 2 + (gender is Gender.FEMALE)
+    return f"{province}{digit}{birth.year % 100:02d}{rng.randrange(10**6):06d}"
+
+
+def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1)) -> CccdRecord:
+    """A consistent CCCD / Căn cước record."""
+    gender = rng.choice(list(Gender))
+    birth = _birth_date(rng, today - timedelta(days=365 * 14))
+    number = _id_number(rng, birth, gender)
+    issue = today - timedelta(days=rng.randint(0, 5 * 365))
+    if issue < birth:
+        issue = birth
+    return CccdRecord(
+        variant=CccdVariant.CCCD_2021,
+        id_number=number,
+        id_number_parts=parse_cccd_number(number),
+        old_id_number=f"{rng.randrange(10**9):09d}" if rng.random() < 0.5 else None,
+        full_name=synthetic_name(rng, gender),
+        date_of_birth=birth,
+        year_of_birth=birth.year,
+        gender=gender,
+        address=synthetic_address(rng),
+        issue_date=issue,
+    )
+
+
+def synthetic_bhyt_record(rng: random.Random, *, today: date = date(2026, 1, 1)) -> BhytRecord:
+    """A consistent BHYT card record."""
+    raise NotImplementedError  # completed with the BHYT payload format
+
+
+def synthetic_cccd_payload(rng: random.Random) -> str:
+    """The payload text of :func:`synthetic_cccd_record`."""
+    return synthetic_cccd_record(rng).to_payload()
+
+
+def synthetic_bhyt_payload(rng: random.Random) -> str:
+    """The payload text of :func:`synthetic_bhyt_record`."""
+    name = "Trần Thị Bình".encode().hex()  # placeholder until the BHYT format lands
+    return (f"HS40101{rng.randrange(10**8):08d}|{name}|01/01/1990|2|{name}|01 - 001|01/01/2024|"
+            f"31/12/2024|01/01/2024|0110000000|{name}|4|01/01/2019|abcd|$")
