@@ -14,7 +14,7 @@ from datetime import date
 
 from .codes._util import require_digits
 from .codes.cccd import parse_cccd_number, validate_cmnd
-from .dates import parse_compact_date
+from .dates import format_birth_date, parse_birth_date, parse_compact_date
 from .errors import InconsistentRecord, MalformedPayload
 from .gender import Gender
 from .records import CccdRecord, CccdVariant
@@ -65,7 +65,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
     parts = parse_cccd_number(id_raw)
     old_id_number = validate_cmnd(old_raw) if old_raw else None
     full_name = _required(name_raw, "full_name")
-    date_of_birth = parse_compact_date(dob_raw, "date_of_birth")
+    date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=False)
     gender = _gender(gender_raw)
     address = _required(address_raw, "address")
     issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
@@ -74,11 +74,13 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         extra_fields = extra_fields[:-1]
 
     today = today or date.today()
-    if date_of_birth > today:
+    if (date_of_birth or date(year_of_birth, month_of_birth or 1, 1)) > today:
         raise MalformedPayload("is in the future", "date_of_birth")
-    if issue_date is not None and not date_of_birth <= issue_date <= today:
+    if issue_date is not None and not (
+        (date_of_birth or date(year_of_birth, 1, 1)) <= issue_date <= today
+    ):
         raise InconsistentRecord("must fall between the date of birth and today", "issue_date")
-    if parts.birth_year != date_of_birth.year:
+    if parts.birth_year != year_of_birth:
         raise InconsistentRecord(
             "the century and year digits of the ID number disagree with the date of birth",
             "id_number",
@@ -95,7 +97,8 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         old_id_number=old_id_number,
         full_name=full_name,
         date_of_birth=date_of_birth,
-        year_of_birth=date_of_birth.year,
+        month_of_birth=month_of_birth,
+        year_of_birth=year_of_birth,
         gender=gender,
         address=address,
         issue_date=issue_date,
@@ -105,12 +108,11 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
 
 def to_payload(record: CccdRecord) -> str:
     """The exact payload text of ``record``'s card."""
-    dob = record.date_of_birth
     fields = [
         record.id_number,
         record.old_id_number or "",
         record.full_name,
-        dob.strftime("%d%m%Y") if dob else str(record.year_of_birth),
+        format_birth_date(record.date_of_birth, record.month_of_birth, record.year_of_birth, slashes=False),
         record.gender.label_vi,
         record.address,
         record.issue_date.strftime("%d%m%Y") if record.issue_date else "",

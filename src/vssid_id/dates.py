@@ -1,11 +1,11 @@
 """Dates as the card payloads write them.
 
 * CCCD / Căn cước: ``ddmmyyyy`` with no separators (``01011990``).
-* BHYT: ``dd/mm/yyyy``; a date of birth may be a bare year ``yyyy`` when the
-  holder's day and month of birth are unknown (Quyết định 1351/QĐ-BHXH).
+* BHYT: ``dd/mm/yyyy``.
 
-A date of birth known only to the year is returned as ``(None, year)``: we
-never invent a 1 January.
+A date of birth may be known only to the month (``mmyyyy``, ``mm/yyyy``) or the
+year (``yyyy``) when the civil register does not hold the day; we never invent
+a 1 January.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from datetime import date
 
 from .errors import MalformedPayload
 
-__all__ = ["parse_compact_date", "parse_slash_date", "parse_birth_date"]
+__all__ = ["parse_compact_date", "parse_slash_date", "parse_birth_date", "format_birth_date"]
 
 
 def _to_date(year: str, month: str, day: str, field: str) -> date:
@@ -52,19 +52,43 @@ def parse_slash_date(text: str, field: str) -> date:
     return _to_date(text[6:], text[3:5], text[:2], field)
 
 
-def parse_birth_date(text: str, field: str = "date_of_birth") -> tuple[date | None, int]:
-    """Parse a BHYT date of birth, ``dd/mm/yyyy`` or a bare year ``yyyy``.
+def parse_birth_date(text: str, field: str = "date_of_birth", *, slashes: bool) -> tuple[date | None, int | None, int]:
+    """Parse a date of birth that may be known only to the month or the year.
 
-    Returns ``(date, year)``; the date is ``None`` when only the year is known.
+    Cards print what the civil register holds: ``dd/mm/yyyy``, ``mm/yyyy`` or
+    ``yyyy`` on BHYT cards (``slashes=True``); ``ddmmyyyy``, ``mmyyyy`` or
+    ``yyyy`` on CCCD cards. Returns ``(date, month, year)`` with ``date``
+    (and ``month``) ``None`` when not known.
 
-    >>> parse_birth_date('1950')
-    (None, 1950)
-    >>> parse_birth_date('05/03/1990')
-    (datetime.date(1990, 3, 5), 1990)
+    >>> parse_birth_date('1950', slashes=True)
+    (None, None, 1950)
+    >>> parse_birth_date('05/03/1990', slashes=True)
+    (datetime.date(1990, 3, 5), 3, 1990)
+    >>> parse_birth_date('031990', slashes=False)
+    (None, 3, 1990)
     """
     if len(text) == 4:
         if not (text.isascii() and text.isdigit()) or int(text) < 1800:
-            raise MalformedPayload("must be a year yyyy or a date dd/mm/yyyy", field)
-        return None, int(text)
-    full = parse_slash_date(text, field)
-    return full, full.year
+            raise MalformedPayload("must be a date, a month and year, or a year", field)
+        return None, None, int(text)
+    if len(text) == (7 if slashes else 6):
+        if slashes and text[2] != "/":
+            raise MalformedPayload("must be a date written dd/mm/yyyy, mm/yyyy or yyyy", field)
+        first = _to_date(text[-4:], text[:2], "01", field)
+        return None, first.month, first.year
+    full = parse_slash_date(text, field) if slashes else parse_compact_date(text, field)
+    return full, full.month, full.year
+
+
+def format_birth_date(value: date | None, month: int | None, year: int, *, slashes: bool) -> str:
+    """The inverse of :func:`parse_birth_date`.
+
+    >>> format_birth_date(None, 3, 1990, slashes=True)
+    '03/1990'
+    """
+    sep = "/" if slashes else ""
+    if value is not None:
+        return value.strftime(f"%d{sep}%m{sep}%Y")
+    if month is not None:
+        return f"{month:02d}{sep}{year:04d}"
+    return f"{year:04d}"

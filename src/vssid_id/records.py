@@ -53,11 +53,12 @@ FIELD_LABELS_VI = {
     "facility_code": "Nơi đăng ký KCB ban đầu",
     "valid_from": "Giá trị sử dụng từ",
     "valid_to": "Giá trị sử dụng đến",
-    "household_code": "Mã hộ gia đình",
-    "issuing_agency": "Cơ quan cấp",
+    "month_of_birth": "Tháng sinh",
+    "managing_agency_code": "Mã cơ quan BHXH quản lý",
+    "guardian_name": "Họ tên cha, mẹ hoặc người giám hộ",
+    "living_area_code": "Mã nơi sinh sống",
     "five_years_from": "Thời điểm đủ 5 năm liên tục",
     "checksum": "Mã kiểm tra",
-    "checksum_valid": "Mã kiểm tra hợp lệ",
     "extra_fields": "Trường bổ sung",
 }
 
@@ -77,8 +78,10 @@ class _Record(BaseModel):
     warnings: tuple[str, ...] = ()
 
 
-def _form_date(value: date | None, year: int) -> str:
-    return value.strftime("%d/%m/%Y") if value else str(year)
+def _form_date(record: "CccdRecord | BhytRecord") -> str:
+    from .dates import format_birth_date
+
+    return format_birth_date(record.date_of_birth, record.month_of_birth, record.year_of_birth, slashes=True)
 
 
 class CccdRecord(_Record):
@@ -91,6 +94,7 @@ class CccdRecord(_Record):
     old_id_number: str | None
     full_name: str
     date_of_birth: date | None
+    month_of_birth: int | None
     year_of_birth: int
     gender: Gender
     address: str
@@ -103,7 +107,7 @@ class CccdRecord(_Record):
         return {
             "họ tên": self.full_name,
             "số CCCD": self.id_number,
-            "ngày sinh": _form_date(self.date_of_birth, self.year_of_birth),
+            "ngày sinh": _form_date(self),
             "giới tính": self.gender.label_vi,
             "địa chỉ": self.address,
         }
@@ -124,27 +128,35 @@ class BhytRecord(_Record):
     bhxh_code: str
     full_name: str
     date_of_birth: date | None
+    month_of_birth: int | None
     year_of_birth: int
     gender: Gender
     address: str
     facility_code: str
-    """Registered primary-care facility (nơi đăng ký KCB ban đầu), as printed."""
+    """Registered primary-care facility (nơi đăng ký KCB ban đầu): 2-digit
+    province + 3-digit facility, e.g. ``01001`` (printed ``01 - 001``)."""
     valid_from: date
     valid_to: date | None
     issue_date: date | None
-    household_code: str | None
-    issuing_agency: str | None
+    managing_agency_code: str | None
+    """Code of the BHXH office that manages the card (mã cơ quan BHXH quản lý)."""
+    guardian_name: str | None
+    """Parent or guardian (họ tên cha, mẹ hoặc người giám hộ), on children's cards."""
+    living_area_code: str | None
+    """Living-area code (mã nơi sinh sống) K1, K2 or K3, for residents of
+    disadvantaged areas (Nghị định 146/2018/NĐ-CP, Điều 14)."""
     five_years_from: date | None
-    """Date from which the holder has five years of continuous coverage."""
-    checksum: str
-    checksum_valid: bool
+    """Date from which the holder has five years of continuous coverage
+    (thời điểm đủ 5 năm liên tục)."""
+    checksum: str | None
+    """The payload's trailing check field, verified on parsing when present."""
 
     def to_form(self) -> dict[str, str]:
         """The fields this card fills on the VssID registration form."""
         return {
             "họ tên": self.full_name,
             "mã số BHXH": self.bhxh_code,
-            "ngày sinh": _form_date(self.date_of_birth, self.year_of_birth),
+            "ngày sinh": _form_date(self),
             "giới tính": self.gender.label_vi,
             "địa chỉ": self.address,
         }

@@ -11,6 +11,9 @@ gender, the BHYT card code matches the tables, dates are in order), so
 >>> record = synthetic_cccd_record(random.Random(1))
 >>> parse(record.to_payload()) == record
 True
+>>> record = synthetic_bhyt_record(random.Random(1))
+>>> parse(record.to_payload()) == record
+True
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from .codes.bhyt_card import parse_bhyt_card_code
 from .codes.cccd import parse_cccd_number
 from .gender import Gender
 from .records import BhytRecord, CccdRecord, CccdVariant
-from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, PROVINCES
+from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, PROVINCES, USUAL_BENEFIT_LEVEL
 
 __all__ = [
     "SURNAMES",
@@ -88,6 +91,7 @@ def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1))
         old_id_number=f"{rng.randrange(10**9):09d}" if rng.random() < 0.5 else None,
         full_name=synthetic_name(rng, gender),
         date_of_birth=birth,
+        month_of_birth=birth.month,
         year_of_birth=birth.year,
         gender=gender,
         address=synthetic_address(rng),
@@ -96,8 +100,39 @@ def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1))
 
 
 def synthetic_bhyt_record(rng: random.Random, *, today: date = date(2026, 1, 1)) -> BhytRecord:
-    """A consistent BHYT card record."""
-    raise NotImplementedError  # completed with the BHYT payload format
+    """A consistent BHYT card record (its check field computed)."""
+    from .bhyt_payload import checksum, to_payload
+
+    gender = rng.choice(list(Gender))
+    beneficiary = rng.choice(list(BENEFICIARY_TYPES))
+    child = beneficiary == "TE"
+    birth = _birth_date(rng, today, oldest=6 if child else 95)
+    province = rng.choice(list(PROVINCES))
+    card_code = f"{beneficiary}{USUAL_BENEFIT_LEVEL[beneficiary]}{province}{rng.randrange(10**10):010d}"
+    valid_from = max(date(today.year, rng.choice((1, 4, 7, 10)), 1), birth)
+    year_only = rng.random() < 0.05
+    record = BhytRecord(
+        card_code=card_code,
+        card_code_parts=parse_bhyt_card_code(card_code),
+        bhxh_code=card_code[5:],
+        full_name=synthetic_name(rng, gender),
+        date_of_birth=None if year_only else birth,
+        month_of_birth=None if year_only else birth.month,
+        year_of_birth=birth.year,
+        gender=gender,
+        address=synthetic_address(rng, PROVINCES[province]),
+        facility_code=f"{province}{rng.randrange(1, 1000):03d}",
+        valid_from=valid_from,
+        valid_to=valid_from.replace(year=valid_from.year + 1) - timedelta(days=1),
+        issue_date=valid_from - timedelta(days=rng.randint(0, 30)),
+        managing_agency_code=f"{province}{rng.randrange(1000):03d}" if rng.random() < 0.7 else None,
+        guardian_name=synthetic_name(rng, rng.choice(list(Gender))) if child else None,
+        living_area_code=rng.choice(("K1", "K2", "K3")) if rng.random() < 0.1 else None,
+        five_years_from=(valid_from + timedelta(days=rng.randint(0, 5 * 365))) if rng.random() < 0.5 else None,
+        checksum=None,
+    )
+    body = to_payload(record).rsplit("|", 2)[0] + "|"
+    return record.model_copy(update={"checksum": checksum(body)})
 
 
 def synthetic_cccd_payload(rng: random.Random) -> str:
@@ -107,6 +142,4 @@ def synthetic_cccd_payload(rng: random.Random) -> str:
 
 def synthetic_bhyt_payload(rng: random.Random) -> str:
     """The payload text of :func:`synthetic_bhyt_record`."""
-    name = "Trần Thị Bình".encode().hex()  # placeholder until the BHYT format lands
-    return (f"HS40101{rng.randrange(10**8):08d}|{name}|01/01/1990|2|{name}|01 - 001|01/01/2024|"
-            f"31/12/2024|01/01/2024|0110000000|{name}|4|01/01/2019|abcd|$")
+    return synthetic_bhyt_record(rng).to_payload()

@@ -21,7 +21,7 @@ def clean(code: object, field: str) -> str:
 
 def require_digits(code: str, length: int, field: str) -> str:
     """Check that ``code`` is exactly ``length`` ASCII digits."""
-    if not code.isascii() or not code.isdigit():
+    if code and not (code.isascii() and code.isdigit()):
         raise InvalidFormat("must contain only the digits 0-9", field)
     if len(code) != length:
         raise InvalidLength(f"must have {length} digits, not {len(code)}", field)

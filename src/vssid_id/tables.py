@@ -1,0 +1,228 @@
+"""Every code table vssid_id checks against, each with its legal source.
+
+Nothing here is guessed: a code that is not listed in the cited document is
+not listed here. Where a table changed over time, the module keeps every code
+that has been valid on a card still in circulation and says which changed.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
+
+__all__ = [
+    "PROVINCES",
+    "PROVINCES_MERGED_2025",
+    "CCCD_PROVINCES",
+    "BHYT_ISSUER_PROVINCES",
+    "BeneficiaryType",
+    "BENEFICIARY_TYPES",
+    "BenefitLevel",
+    "BENEFIT_LEVELS",
+    "USUAL_BENEFIT_LEVEL",
+]
+
+# --------------------------------------------------------------------------
+# Provinces
+# --------------------------------------------------------------------------
+
+#: The 63 provinces and centrally-run cities with their two-digit codes, from
+#: the national list of administrative units, Quyết định 124/2004/QĐ-TTg
+#: (as in force until 30 June 2025). The three-digit CCCD province code is the
+#: same number with a leading zero (Thông tư 07/2016/TT-BCA, Phụ lục; kept by
+#: Thông tư 59/2021/TT-BCA), and the BHYT card code uses the same two digits
+#: for the issuing province (Quyết định 1351/QĐ-BHXH, 2015).
+PROVINCES: Mapping[str, str] = MappingProxyType({
+    "01": "Hà Nội",
+    "02": "Hà Giang",
+    "04": "Cao Bằng",
+    "06": "Bắc Kạn",
+    "08": "Tuyên Quang",
+    "10": "Lào Cai",
+    "11": "Điện Biên",
+    "12": "Lai Châu",
+    "14": "Sơn La",
+    "15": "Yên Bái",
+    "17": "Hòa Bình",
+    "19": "Thái Nguyên",
+    "20": "Lạng Sơn",
+    "22": "Quảng Ninh",
+    "24": "Bắc Giang",
+    "25": "Phú Thọ",
+    "26": "Vĩnh Phúc",
+    "27": "Bắc Ninh",
+    "30": "Hải Dương",
+    "31": "Hải Phòng",
+    "33": "Hưng Yên",
+    "34": "Thái Bình",
+    "35": "Hà Nam",
+    "36": "Nam Định",
+    "37": "Ninh Bình",
+    "38": "Thanh Hóa",
+    "40": "Nghệ An",
+    "42": "Hà Tĩnh",
+    "44": "Quảng Bình",
+    "45": "Quảng Trị",
+    "46": "Thừa Thiên Huế",
+    "48": "Đà Nẵng",
+    "49": "Quảng Nam",
+    "51": "Quảng Ngãi",
+    "52": "Bình Định",
+    "54": "Phú Yên",
+    "56": "Khánh Hòa",
+    "58": "Ninh Thuận",
+    "60": "Bình Thuận",
+    "62": "Kon Tum",
+    "64": "Gia Lai",
+    "66": "Đắk Lắk",
+    "67": "Đắk Nông",
+    "68": "Lâm Đồng",
+    "70": "Bình Phước",
+    "72": "Tây Ninh",
+    "74": "Bình Dương",
+    "75": "Đồng Nai",
+    "77": "Bà Rịa - Vũng Tàu",
+    "79": "Hồ Chí Minh",
+    "80": "Long An",
+    "82": "Tiền Giang",
+    "83": "Bến Tre",
+    "84": "Trà Vinh",
+    "86": "Vĩnh Long",
+    "87": "Đồng Tháp",
+    "89": "An Giang",
+    "91": "Kiên Giang",
+    "92": "Cần Thơ",
+    "93": "Hậu Giang",
+    "94": "Sóc Trăng",
+    "95": "Bạc Liêu",
+    "96": "Cà Mau",
+})
+
+#: The 34 provinces formed on 1 July 2025 (Nghị quyết 202/2025/QH15), each
+#: keeping the code of one of the provinces it merged, so every new code is
+#: also a key of :data:`PROVINCES`. Values: the new province's name.
+PROVINCES_MERGED_2025: Mapping[str, str] = MappingProxyType({})
+
+#: CCCD / personal-ID province-of-birth-registration codes (3 digits).
+CCCD_PROVINCES: Mapping[str, str] = MappingProxyType(
+    {"0" + code: name for code, name in PROVINCES.items()}
+)
+
+#: Issuing-province codes in the BHYT card code: the provinces, plus the
+#: social-insurance agencies of the armed forces.
+BHYT_ISSUER_PROVINCES: Mapping[str, str] = MappingProxyType({
+    **PROVINCES,
+    "97": "BHXH Bộ Quốc phòng",
+    "98": "BHXH Công an nhân dân",
+})
+
+
+# --------------------------------------------------------------------------
+# BHYT beneficiary types (mã đối tượng) and benefit levels (mức hưởng)
+# --------------------------------------------------------------------------
+
+
+class BeneficiaryType(NamedTuple):
+    """One row of the beneficiary-type table: the two letters and what they mean."""
+
+    code: str
+    label_vi: str
+    label_en: str
+
+
+class BenefitLevel(NamedTuple):
+    """One benefit level (mức hưởng), the third character of the card code."""
+
+    level: int
+    label_vi: str
+    label_en: str
+
+
+# (code, Vietnamese label, English label, usual benefit level)
+_BENEFICIARY_ROWS = (
+    # Nhóm do người lao động và người sử dụng lao động đóng
+    ("DN", "Người lao động làm việc trong doanh nghiệp", "Employee of an enterprise", 4),
+    ("HX", "Người lao động làm việc trong hợp tác xã, liên hiệp hợp tác xã", "Employee of a cooperative", 4),
+    ("CH", "Người lao động làm việc trong cơ quan nhà nước, đơn vị sự nghiệp, tổ chức chính trị, tổ chức chính trị - xã hội",
+     "Employee of a state agency or public service unit", 4),
+    ("NN", "Người lao động làm việc trong cơ quan, tổ chức nước ngoài hoặc tổ chức quốc tế tại Việt Nam",
+     "Employee of a foreign or international organisation in Vietnam", 4),
+    ("TK", "Người lao động làm việc trong các doanh nghiệp, cơ quan, tổ chức khác", "Employee of another organisation", 4),
+    ("HC", "Cán bộ, công chức, viên chức", "Civil servant or public employee", 4),
+    ("XK", "Người hoạt động không chuyên trách ở xã, phường, thị trấn", "Part-time commune official", 4),
+    # Nhóm do tổ chức bảo hiểm xã hội đóng
+    ("HT", "Người hưởng lương hưu, trợ cấp mất sức lao động hằng tháng", "Pensioner or monthly incapacity allowance", 3),
+    ("TB", "Người hưởng trợ cấp BHXH hằng tháng do tai nạn lao động, bệnh nghề nghiệp",
+     "Monthly occupational accident or disease allowance", 4),
+    ("NO", "Người lao động nghỉ việc hưởng chế độ ốm đau dài ngày", "Worker on long-term sickness benefit", 4),
+    ("CT", "Người từ đủ 80 tuổi trở lên hưởng trợ cấp tuất hằng tháng", "Aged 80 or over on a monthly survivor allowance", 4),
+    ("XB", "Cán bộ xã, phường, thị trấn đã nghỉ việc hưởng trợ cấp BHXH hằng tháng",
+     "Retired commune official on a monthly social-insurance allowance", 4),
+    ("TN", "Người đang hưởng trợ cấp thất nghiệp", "Unemployment benefit recipient", 4),
+    ("CS", "Công nhân cao su nghỉ việc hưởng trợ cấp hằng tháng", "Retired rubber worker on a monthly allowance", 4),
+    # Nhóm do ngân sách nhà nước đóng
+    ("QN", "Quân nhân, sĩ quan, hạ sĩ quan, binh sĩ quân đội nhân dân", "Member of the armed forces", 5),
+    ("CA", "Sĩ quan, hạ sĩ quan, chiến sĩ công an nhân dân", "Member of the people's police", 5),
+    ("CY", "Người làm công tác cơ yếu", "Cryptography service staff", 5),
+    ("XN", "Cán bộ xã, phường, thị trấn đã nghỉ việc hưởng trợ cấp hằng tháng từ ngân sách nhà nước",
+     "Retired commune official on a state-budget allowance", 4),
+    ("MS", "Người đã thôi hưởng trợ cấp mất sức lao động, hưởng trợ cấp hằng tháng từ ngân sách nhà nước",
+     "Former incapacity-allowance recipient on a state-budget allowance", 4),
+    ("CC", "Người có công với cách mạng", "Person with meritorious service to the revolution", 1),
+    ("CK", "Người có công với cách mạng khác", "Other person with meritorious service to the revolution", 2),
+    ("CB", "Cựu chiến binh", "Veteran", 2),
+    ("KC", "Người tham gia kháng chiến, bảo vệ Tổ quốc", "Participant in the resistance wars or national defence", 2),
+    ("HD", "Đại biểu Quốc hội, đại biểu Hội đồng nhân dân đương nhiệm", "Serving deputy of the National Assembly or a People's Council", 4),
+    ("TE", "Trẻ em dưới 6 tuổi", "Child under 6", 1),
+    ("BT", "Người hưởng trợ cấp bảo trợ xã hội hằng tháng", "Monthly social-protection allowance recipient", 2),
+    ("HN", "Người thuộc hộ gia đình nghèo", "Member of a poor household", 2),
+    ("DT", "Người dân tộc thiểu số sinh sống tại vùng có điều kiện kinh tế - xã hội khó khăn",
+     "Ethnic-minority resident of a disadvantaged area", 2),
+    ("DK", "Người sinh sống tại vùng có điều kiện kinh tế - xã hội đặc biệt khó khăn",
+     "Resident of an especially disadvantaged area", 2),
+    ("XD", "Người sinh sống tại xã đảo, huyện đảo", "Resident of an island commune or district", 2),
+    ("TS", "Thân nhân liệt sĩ, người có công nuôi dưỡng liệt sĩ", "Relative of a martyr", 2),
+    ("TC", "Thân nhân của người có công với cách mạng", "Relative of a person with meritorious service", 3),
+    ("TQ", "Thân nhân của quân nhân", "Relative of a member of the armed forces", 4),
+    ("TA", "Thân nhân của công an nhân dân", "Relative of a member of the people's police", 4),
+    ("TY", "Thân nhân của người làm công tác cơ yếu", "Relative of cryptography service staff", 4),
+    ("HG", "Người đã hiến bộ phận cơ thể", "Organ donor", 4),
+    ("LS", "Người nước ngoài học tập tại Việt Nam được cấp học bổng từ ngân sách nhà nước",
+     "Foreign student on a Vietnamese state scholarship", 4),
+    ("PV", "Người phục vụ người có công với cách mạng", "Carer of a person with meritorious service", 4),
+    # Nhóm được ngân sách nhà nước hỗ trợ mức đóng
+    ("CN", "Người thuộc hộ gia đình cận nghèo", "Member of a near-poor household", 3),
+    ("HS", "Học sinh", "School pupil or student", 4),
+    ("SV", "Sinh viên", "University or college student", 4),
+    ("GB", "Người thuộc hộ gia đình làm nông, lâm, ngư, diêm nghiệp có mức sống trung bình",
+     "Member of an average-income farming, forestry, fishery or salt household", 4),
+    # Nhóm tham gia theo hộ gia đình
+    ("GD", "Người tham gia bảo hiểm y tế theo hộ gia đình", "Household participant", 4),
+)
+
+#: Beneficiary types (mã đối tượng), the first two letters of the BHYT card
+#: code. Source: Quyết định 1351/QĐ-BHXH (16/11/2015), Phụ lục "Mã đối tượng",
+#: grouped as Luật BHYT 2008 (sửa đổi 2014), Điều 12 groups participants.
+BENEFICIARY_TYPES: Mapping[str, BeneficiaryType] = MappingProxyType(
+    {code: BeneficiaryType(code, vi, en) for code, vi, en, _ in _BENEFICIARY_ROWS}
+)
+
+#: The benefit level each beneficiary type usually carries under Luật BHYT
+#: Điều 22 as amended and Nghị định 146/2018/NĐ-CP. A card may legitimately
+#: show another level (the rules changed over time, and a person in two groups
+#: gets the better one), so a mismatch is a warning, not an error.
+USUAL_BENEFIT_LEVEL: Mapping[str, int] = MappingProxyType({code: level for code, _, _, level in _BENEFICIARY_ROWS})
+
+#: Benefit levels (mức hưởng), the third character of the BHYT card code.
+#: Source: Quyết định 1351/QĐ-BHXH, Điều 2 khoản 2, after Luật BHYT Điều 22.
+BENEFIT_LEVELS: Mapping[int, BenefitLevel] = MappingProxyType({
+    1: BenefitLevel(1, "100% chi phí KCB, không giới hạn tỷ lệ thanh toán thuốc, vật tư, dịch vụ kỹ thuật",
+                    "100% of covered costs, with no cap on drugs, supplies and services"),
+    2: BenefitLevel(2, "100% chi phí KCB, có giới hạn tỷ lệ thanh toán một số thuốc, vật tư, dịch vụ kỹ thuật",
+                    "100% of covered costs, with caps on some drugs, supplies and services"),
+    3: BenefitLevel(3, "95% chi phí KCB", "95% of covered costs"),
+    4: BenefitLevel(4, "80% chi phí KCB", "80% of covered costs"),
+    5: BenefitLevel(5, "100% chi phí KCB, kể cả chi phí ngoài phạm vi hưởng BHYT và vận chuyển",
+                    "100% of costs, including costs outside the BHYT scope and transport"),
+})
+
