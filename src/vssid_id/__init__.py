@@ -24,20 +24,20 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "parse": "parse",
-    "parse_cccd": "parse",
-    "parse_bhyt": "parse",
-    "payload_kind": "parse",
+    "parse": "parsing",
+    "parse_cccd": "parsing",
+    "parse_bhyt": "parsing",
+    "payload_kind": "parsing",
     "CccdRecord": "records",
     "BhytRecord": "records",
     "CccdVariant": "records",
     "Record": "records",
     "Gender": "gender",
-    "decode": "decode",
-    "decode_frames": "decode",
-    "QrPayload": "decode",
-    "scan": "scan",
-    "ScanResult": "scan",
+    "decode": "decoder",
+    "decode_frames": "decoder",
+    "QrPayload": "decoder",
+    "scan": "scanner",
+    "ScanResult": "scanner",
     "load_image": "image_input",
     "mask_record": "masking",
     "VssidError": "errors",
@@ -58,14 +58,14 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .decode import QrPayload, decode, decode_frames
+    from .decoder import QrPayload, decode, decode_frames
     from .errors import *  # noqa: F403
     from .gender import Gender
     from .image_input import load_image
     from .masking import mask_record
-    from .parse import parse, parse_bhyt, parse_cccd, payload_kind
+    from .parsing import parse, parse_bhyt, parse_cccd, payload_kind
     from .records import BhytRecord, CccdRecord, CccdVariant, Record
-    from .scan import ScanResult, scan
+    from .scanner import ScanResult, scan
 
 
 def __getattr__(name: str) -> Any:

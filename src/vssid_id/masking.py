@@ -2,11 +2,11 @@
 
 The rules, applied by :func:`mask_record`:
 
-* numbers (CCCD, old CMND, BHXH, household code, serials): every digit but
+* numbers (CCCD, old CMND, BHXH, serials): every digit but
   the last four becomes ``*``;
 * the BHYT card code keeps its beneficiary type, benefit level and province
   (not personal) and masks the BHXH number inside it the same way;
-* names: initials only (``Nguyễn Văn An`` → ``N. V. A.``);
+* names (holder and, on a child's BHYT card, guardian): initials only (``Nguyễn Văn An`` → ``N. V. A.``);
 * addresses: only the last comma-separated part, the province, is kept;
 * dates of birth: only the year is kept;
 * fields whose meaning the library does not know (``extra_fields``): ``***``.
@@ -81,5 +81,5 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         parts = data["card_code_parts"]
         parts["card_code"] = data["card_code"]
         parts["bhxh_code"] = bhxh
-        data["household_code"] = mask_number(data["household_code"])
+        data["guardian_name"] = mask_name(data["guardian_name"])
     return data
