@@ -1,0 +1,139 @@
+"""The QR reader backends, behind one small interface.
+
+Each backend takes a uint8 grayscale array and returns :class:`Hit` objects:
+the symbol's text, its raw bytes, and its four corners in that array's
+coordinates. Three backends:
+
+* ``zxing`` — zxing-cpp (a wheel, always present): the primary reader;
+* ``opencv`` — OpenCV's ``QRCodeDetector`` (a different locator, which finds
+  some codes zxing misses);
+* ``zbar`` — pyzbar over the zbar C library, which is optional: when
+  libzbar is missing, :func:`available` leaves it out and a single warning
+  (``logging``, logger ``vssid_id``) says how to install it.
+
+Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
+first, else the backend's text with :func:`~vssid_id.text.repair_mojibake`.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Callable
+
+from .text import repair_mojibake
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
+__all__ = ["Hit", "BACKENDS", "available", "read"]
+
+log = logging.getLogger("vssid_id")
+
+Corners = tuple[tuple[float, float], tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One symbol as a backend read it."""
+
+    text: str
+    raw: bytes
+    corners: Corners
+    backend: str
+    ec_level: str | None = None
+
+
+def _text(raw: bytes, fallback: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return repair_mojibake(fallback)
+
+
+def _zxing(gray: "np.ndarray") -> list[Hit]:
+    import zxingcpp
+
+    hits = []
+    for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
+        raw = bytes(result.bytes)
+        p = result.position
+        corners = tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
+        hits.append(Hit(_text(raw, result.text), raw, corners, "zxing", result.ec_level or None))
+    return hits
+
+
+@lru_cache(maxsize=1)
+def _opencv_detector():  # type: ignore[no-untyped-def]
+    import cv2
+
+    return cv2.QRCodeDetector()
+
+
+def _opencv(gray: "np.ndarray") -> list[Hit]:
+    found, texts, points, _ = _opencv_detector().detectAndDecodeMulti(gray)
+    if not found or points is None:
+        return []
+    hits = []
+    for text, quad in zip(texts, points):
+        if not text:
+            continue
+        # OpenCV hands back the symbol's bytes as text; recover the bytes.
+        try:
+            raw = text.encode("latin-1")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8")
+        corners = tuple((float(x), float(y)) for x, y in quad)
+        hits.append(Hit(_text(raw, text), raw, corners, "opencv"))  # type: ignore[arg-type]
+    return hits
+
+
+def _zbar(gray: "np.ndarray") -> list[Hit]:
+    from pyzbar import pyzbar
+
+    hits = []
+    for symbol in pyzbar.decode(gray, symbols=[pyzbar.ZBarSymbol.QRCODE]):
+        raw = bytes(symbol.data)
+        polygon = [(float(p.x), float(p.y)) for p in symbol.polygon]
+        if len(polygon) != 4:
+            r = symbol.rect
+            polygon = [(r.left, r.top), (r.left + r.width, r.top),
+                       (r.left + r.width, r.top + r.height), (r.left, r.top + r.height)]
+        text = raw.decode("utf-8", errors="replace")
+        hits.append(Hit(_text(raw, text), raw, tuple(polygon), "zbar"))  # type: ignore[arg-type]
+    return hits
+
+
+#: Every backend by name, whether or not it can run here.
+BACKENDS: dict[str, Callable[["np.ndarray"], list[Hit]]] = {
+    "zxing": _zxing,
+    "opencv": _opencv,
+    "zbar": _zbar,
+}
+
+
+@lru_cache(maxsize=1)
+def available() -> tuple[str, ...]:
+    """The backends that can run on this machine (zbar needs libzbar)."""
+    names = ["zxing", "opencv"]
+    try:
+        from pyzbar import pyzbar  # noqa: F401  (loads libzbar)
+
+        names.append("zbar")
+    except (ImportError, OSError):
+        log.warning(
+            "vssid_id: the zbar backend is off because the zbar library is missing "
+            "(install it with 'apt-get install libzbar0' or 'brew install zbar'); "
+            "zxing-cpp and OpenCV are used."
+        )
+    return tuple(names)
+
+
+def read(name: str, gray: "np.ndarray") -> list[Hit]:
+    """Run backend ``name`` on ``gray``; a backend crash counts as 'nothing found'."""
+    try:
+        return BACKENDS[name](gray)
+    except Exception as error:  # a native reader must never take the caller down
+        log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
+        return []

@@ -1,0 +1,68 @@
+"""Image → records: :func:`decode` the QR codes, then :func:`~vssid_id.parse` each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Callable
+
+from .decoder import QrPayload, decode
+from .errors import VssidError
+from .parsing import parse
+from .records import BhytRecord, CccdRecord
+
+__all__ = ["ScanResult", "scan", "parses"]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """One QR code found on an image and what its payload became.
+
+    Exactly one of ``record`` and ``error`` is set: the parsed record, or the
+    :class:`~vssid_id.errors.VssidError` that says why the payload is not a
+    valid card record.
+    """
+
+    payload: QrPayload
+    record: CccdRecord | BhytRecord | None
+    error: VssidError | None
+
+    @property
+    def ok(self) -> bool:
+        return self.record is not None
+
+
+def parses(text: str) -> bool:
+    """Whether ``text`` is a valid card payload (the decoder's stop test)."""
+    try:
+        parse(text)
+    except VssidError:
+        return False
+    return True
+
+
+def scan(
+    image: Any,
+    *,
+    find_all: bool = False,
+    today: date | None = None,
+    on_step: Callable[[str, Any], None] | None = None,
+    **decode_options: Any,
+) -> list[ScanResult]:
+    """Find the card QR codes on ``image`` and parse them.
+
+    ``image`` is anything :func:`vssid_id.decode` takes (a path, bytes, a file
+    object, a Pillow image, a numpy array). The decoder's ladder stops at the
+    first step that yields a payload which parses; with ``find_all=True`` it
+    collects every code (a CCCD and a BHYT card side by side, say).
+    Codes that were read but do not parse are returned with their ``error``.
+    An empty list means no QR code was found.
+    """
+    payloads = decode(image, accept=parses, find_all=find_all, on_step=on_step, **decode_options)
+    results = []
+    for payload in payloads:
+        try:
+            results.append(ScanResult(payload, parse(payload.text, today=today), None))
+        except VssidError as error:
+            results.append(ScanResult(payload, None, error))
+    return results
