@@ -2,24 +2,33 @@
 
 The ladder is tried in order, cheapest first, only while nothing acceptable
 has been found and the time budget lasts. Each step makes one or more images
-from the grayscale original and runs one or more backends on them; the order
-and the backends of each step come from the measurements in
-docs/benchmarks.md (bench/bench_decode.py):
+from the grayscale original and runs one or more backends on them. The order
+was measured, not guessed: ``bench/bench_decode.py --steps`` runs every step
+alone on every image of the synthetic set, and the steps that read the most
+images the earlier steps miss, per millisecond, come first (numbers in
+docs/benchmarks.md):
 
-==============  =====================================================
-step            what it does
-==============  =====================================================
-``gray``        zxing-cpp on the grayscale image as it is
-``opencv``      OpenCV's detector on the same image
-``upscale``     ×2 (small images) — codes under ~2 pixels per module
-``clahe``       local contrast equalisation — uneven light, glare
-``smooth``      Gaussian smoothing — JPEG blocks and sensor noise
-``threshold``   adaptive thresholding — low contrast, shadows
-``sharpen``     unsharp masking — mild blur
-``zbar``        pyzbar, when libzbar is installed
-``crop``        crop and zoom on regions a detector locates
-``downscale``   ×0.5 — heavy blur on large photos
-==============  =====================================================
+==================  =============================================================
+step                what it does
+==================  =============================================================
+``gray``            zxing-cpp on the grayscale image as it is (zxing-cpp itself
+                    also tries the inverted image, 90° rotations and
+                    down-scaled copies)
+``sharpen``         light unsharp mask (sigma 1) — mild blur, soft focus
+``sharpen_strong``  strong unsharp mask (sigma 3) — heavy blur
+``upscale``         ×2 cubic up-scaling, then sharpening — codes under ~2 pixels
+                    per module (skipped above 4 megapixels)
+``threshold``       adaptive thresholding — shadows, low contrast
+``clahe``           local contrast equalisation — uneven light, glare
+``opencv``          OpenCV's detector, a different locator
+``zbar``            pyzbar, when libzbar is installed
+``crop``            crop and zoom on regions located by OpenCV's detector and
+                    by clusters of finder patterns, read by zxing-cpp and OpenCV
+==================  =============================================================
+
+The last four steps read nothing on the synthetic set that the first ones miss;
+they stay, last, for what it does not model (damaged codes, odd printing),
+and cost time only on images where everything before them failed.
 
 Corners are mapped back to the original image's coordinates whatever step
 found the code.
@@ -32,6 +41,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from . import backends as _backends
+from .errors import BackendUnavailable
 from .image_input import DEFAULT_MAX_PIXELS, load_image
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -88,24 +98,33 @@ def _as_is(gray: "np.ndarray") -> list[_View]:
     return [_View(gray)]
 
 
-def _resized(gray: "np.ndarray", scale: float) -> _View:
+def _unsharp(gray: "np.ndarray", sigma: float, amount: float) -> "np.ndarray":
+    """``gray + amount * (gray - blurred)``: edges steepened, saturating at 0 and 255."""
     import cv2
 
-    interpolation = cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA
-    image = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=interpolation)
-    return _View(image, scale)
+    blurred = cv2.GaussianBlur(gray, (0, 0), sigma)
+    return cv2.addWeighted(gray, 1.0 + amount, blurred, -amount, 0)
+
+
+def _sharpen(gray: "np.ndarray") -> list[_View]:
+    return [_View(_unsharp(gray, 1.0, 1.0))]
+
+
+def _sharpen_strong(gray: "np.ndarray") -> list[_View]:
+    return [_View(_unsharp(gray, 3.0, 2.0))]
+
+
+#: Images above this many pixels are not up-scaled (the copy would pass 16 MP).
+UPSCALE_MAX_PIXELS = 4_000_000
 
 
 def _upscale(gray: "np.ndarray") -> list[_View]:
-    if max(gray.shape) > 2000:
-        return []
-    return [_resized(gray, 2.0)]
+    import cv2
 
-
-def _downscale(gray: "np.ndarray") -> list[_View]:
-    if min(gray.shape) < 400:
+    if gray.size > UPSCALE_MAX_PIXELS:
         return []
-    return [_resized(gray, 0.5)]
+    bigger = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+    return [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
 
 
 def _clahe(gray: "np.ndarray") -> list[_View]:
@@ -114,24 +133,11 @@ def _clahe(gray: "np.ndarray") -> list[_View]:
     return [_View(cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray))]
 
 
-def _smooth(gray: "np.ndarray") -> list[_View]:
-    import cv2
-
-    return [_View(cv2.GaussianBlur(gray, (5, 5), 0))]
-
-
 def _threshold(gray: "np.ndarray") -> list[_View]:
     import cv2
 
     block = max(15, (min(gray.shape) // 30) | 1)
     return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5))]
-
-
-def _sharpen(gray: "np.ndarray") -> list[_View]:
-    import cv2
-
-    blurred = cv2.GaussianBlur(gray, (0, 0), 2.0)
-    return [_View(cv2.addWeighted(gray, 1.8, blurred, -0.8, 0))]
 
 
 def _crops(gray: "np.ndarray") -> list[_View]:
@@ -210,15 +216,14 @@ def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int
 #: The ladder: (step name, transform, backends tried on its images), in order.
 LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
-    ("opencv", _as_is, ("opencv",)),
-    ("upscale", _upscale, ("zxing",)),
-    ("clahe", _clahe, ("zxing",)),
-    ("smooth", _smooth, ("zxing",)),
-    ("threshold", _threshold, ("zxing",)),
     ("sharpen", _sharpen, ("zxing",)),
+    ("sharpen_strong", _sharpen_strong, ("zxing",)),
+    ("upscale", _upscale, ("zxing",)),
+    ("threshold", _threshold, ("zxing",)),
+    ("clahe", _clahe, ("zxing",)),
+    ("opencv", _as_is, ("opencv",)),
     ("zbar", _as_is, ("zbar",)),
     ("crop", _crops, ("zxing", "opencv")),
-    ("downscale", _downscale, ("zxing", "opencv")),
 )
 
 
@@ -251,22 +256,34 @@ def decode(
     a caller can tell "no code" from "a code that is not a card".
     ``on_step(name, image)`` receives every preprocessed image (for debugging).
 
-    Raises :class:`~vssid_id.errors.ImageError` for unreadable input.
+    Raises :class:`~vssid_id.errors.ImageError` for unreadable input and
+    :class:`~vssid_id.errors.BackendUnavailable` when a backend named in
+    ``backends`` is unknown or cannot run here.
     """
     start = time.perf_counter()
     gray = _gray(load_image(image, max_pixels=max_pixels, color_order=color_order))  # type: ignore[arg-type]
     usable = _backends.available()
-    wanted = tuple(name for name in (backends or usable) if name in usable)
+    if backends is not None:
+        missing = [name for name in backends if name not in usable]
+        if missing:
+            known = ", ".join(_backends.BACKENDS)
+            raise BackendUnavailable(
+                f"backend {missing[0]!r} cannot run here (known: {known}; available: {', '.join(usable)})",
+                field="backends",
+            )
+    wanted = tuple(backends or usable)
     found: dict[str, QrPayload] = {}
     accepted: set[str] = set()
+    ran_a_step = False  # the first step always runs, whatever the budget
     for step, transform, step_backends in LADDER:
         names = [name for name in step_backends if name in wanted]
         if not names:
             continue
         if found and not find_all and accepted:
             break
-        if time.perf_counter() - start > time_budget:
+        if ran_a_step and time.perf_counter() - start > time_budget:
             break
+        ran_a_step = True
         for view in transform(gray):
             if on_step is not None:
                 on_step(step, view.image)
