@@ -12,11 +12,13 @@ coordinates. Three backends:
   (``logging``, logger ``vssid_id``) says how to install it.
 
 Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
-first, else the backend's text with :func:`~vssid_id.text.repair_mojibake`.
+first, else the backend's own text; then :func:`~vssid_id.text.repair_mojibake`
+undoes an unambiguous misreading as Latin-1, Windows-1252 or Shift-JIS.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,11 +47,21 @@ class Hit:
     ec_level: str | None = None
 
 
-def _text(raw: bytes, fallback: str) -> str:
+def _hit(raw: bytes, fallback: str, corners: Corners, backend: str, ec_level: str | None = None) -> Hit:
+    """A Hit with correct text, and ``raw`` the symbol's bytes even after a repair.
+
+    The cards' QR codes are UTF-8 without an ECI header, so a reader may
+    guess another encoding: zbar, for one, can convert the bytes it guessed
+    to be Shift-JIS into UTF-8 of the wrong characters.
+    """
     try:
-        return raw.decode("utf-8")
+        decoded = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return repair_mojibake(fallback)
+        decoded = fallback
+    text = repair_mojibake(decoded)
+    if text != decoded:
+        raw = text.encode("utf-8")
+    return Hit(text, raw, corners, backend, ec_level)
 
 
 def _zxing(gray: "np.ndarray") -> list[Hit]:
@@ -60,7 +72,7 @@ def _zxing(gray: "np.ndarray") -> list[Hit]:
         raw = bytes(result.bytes)
         p = result.position
         corners = tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
-        hits.append(Hit(_text(raw, result.text), raw, corners, "zxing", result.ec_level or None))
+        hits.append(_hit(raw, result.text, corners, "zxing", result.ec_level or None))
     return hits
 
 
@@ -85,7 +97,7 @@ def _opencv(gray: "np.ndarray") -> list[Hit]:
         except UnicodeEncodeError:
             raw = text.encode("utf-8")
         corners = tuple((float(x), float(y)) for x, y in quad)
-        hits.append(Hit(_text(raw, text), raw, corners, "opencv"))  # type: ignore[arg-type]
+        hits.append(_hit(raw, text, corners, "opencv"))  # type: ignore[arg-type]
     return hits
 
 
@@ -100,8 +112,7 @@ def _zbar(gray: "np.ndarray") -> list[Hit]:
             r = symbol.rect
             polygon = [(r.left, r.top), (r.left + r.width, r.top),
                        (r.left + r.width, r.top + r.height), (r.left, r.top + r.height)]
-        text = raw.decode("utf-8", errors="replace")
-        hits.append(Hit(_text(raw, text), raw, tuple(polygon), "zbar"))  # type: ignore[arg-type]
+        hits.append(_hit(raw, raw.decode("utf-8", errors="replace"), tuple(polygon), "zbar"))  # type: ignore[arg-type]
     return hits
 
 
@@ -118,7 +129,7 @@ def available() -> tuple[str, ...]:
     """The backends that can run on this machine (zbar needs libzbar)."""
     names = ["zxing", "opencv"]
     try:
-        from pyzbar import pyzbar  # noqa: F401  (loads libzbar)
+        importlib.import_module("pyzbar.pyzbar")  # loads libzbar: ImportError/OSError without it
 
         names.append("zbar")
     except (ImportError, OSError):
