@@ -53,6 +53,8 @@ _LAZY = {
     "ImageError": "errors",
     "ImageTooLarge": "errors",
     "BackendUnavailable": "errors",
+    "CameraError": "errors",
+    "scan_camera": "camera",
 }
 
 __all__ = ["__version__", *_LAZY]
@@ -61,6 +63,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .decoder import QrPayload, decode, decode_frames
     from .errors import *  # noqa: F403
     from .gender import Gender
+    from .camera import scan_camera
     from .image_input import load_image
     from .masking import mask_record
     from .parsing import parse, parse_bhyt, parse_cccd, payload_kind

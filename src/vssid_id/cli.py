@@ -296,9 +296,14 @@ class _Progress:
 
 def _run_camera(args: argparse.Namespace) -> int:
     from .camera import scan_camera
+    from .errors import CameraError
     from .scanner import parses
 
-    payloads = scan_camera(args.camera, timeout=args.timeout, accept=parses)
+    try:
+        payloads = scan_camera(args.camera, timeout=args.timeout, accept=parses)
+    except CameraError as error:
+        print(f"camera {args.camera}: {error}", file=sys.stderr)
+        return EXIT_NO_INPUT
     if not payloads:
         print(f"camera {args.camera}: no card read within {args.timeout:g} s", file=sys.stderr)
         return EXIT_NO_CODE

@@ -11,16 +11,17 @@ against stdnum reads the same here::
     VssidError
     ├── PayloadError               the QR text is not a payload we can read
     │   ├── UnknownPayloadKind     not a CCCD / Căn cước / BHYT payload at all
-    │   └── MalformedPayload       the right kind, but a field is broken
-    │       └── ChecksumMismatch   BHYT payload whose trailing checksum is wrong
+    │   ├── MalformedPayload       the right kind, but a field is broken
+    │   │   └── ChecksumMismatch   BHYT payload whose trailing checksum is wrong
+    │   └── InconsistentRecord     two fields of one card contradict each other
     ├── InvalidCode                a card code fails validation (stdnum style)
     │   ├── InvalidFormat
-    │   ├── InvalidLength
+    │   │   └── InvalidLength
     │   └── InvalidComponent
-    ├── InconsistentRecord         two fields of one card contradict each other
     ├── ImageError                 an image cannot be read (or is too large)
     │   └── ImageTooLarge
-    └── BackendUnavailable         an optional decoder backend is missing
+    ├── BackendUnavailable         a decoder backend asked for cannot run here
+    └── CameraError                a camera cannot be opened or stops giving frames
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ __all__ = [
     "ImageError",
     "ImageTooLarge",
     "BackendUnavailable",
+    "CameraError",
 ]
 
 
@@ -109,4 +111,9 @@ class ImageTooLarge(ImageError):
 
 
 class BackendUnavailable(VssidError):
-    """An optional QR decoder backend (for example pyzbar's libzbar) is missing."""
+    """A QR decoder backend asked for by name is unknown or cannot run here
+    (for example ``zbar`` without the libzbar system library)."""
+
+
+class CameraError(VssidError):
+    """A camera cannot be opened, or stopped delivering frames."""
