@@ -11,7 +11,9 @@ Rules, so that every input is either read correctly or refused with an
 * EXIF orientation is applied (phones store portrait photos sideways);
 * HEIC/HEIF (iPhone photos) is read through pillow-heif;
 * an image with more than ``max_pixels`` pixels raises
-  :class:`~vssid_id.errors.ImageTooLarge` *before* its pixels are decoded;
+  :class:`~vssid_id.errors.ImageTooLarge` *before* its pixels are decoded
+  (Pillow's own decompression-bomb guard, about 179 megapixels, also applies
+  to encoded files whatever ``max_pixels`` says);
 * the first frame of an animated image is used;
 * 16-bit and 32-bit images are scaled to 8 bits; CMYK becomes RGB; an alpha
   channel is composited on white (a transparent PNG of a QR code reads as the

@@ -1,0 +1,36 @@
+"""Shared helpers: synthetic QR images made with the fixture generator."""
+
+import random
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+sys.path.insert(0, str(FIXTURES))
+
+import generate  # noqa: E402  (fixtures/generate.py)
+
+from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cccd_payload() -> str:
+    return synthetic_cccd_record(random.Random(101)).to_payload()
+
+
+@pytest.fixture(scope="session")
+def bhyt_payload() -> str:
+    return synthetic_bhyt_record(random.Random(102)).to_payload()
+
+
+def qr_gray(payload: str, ppm: float = 4.0) -> np.ndarray:
+    """A white-bordered QR of ``payload`` as a uint8 grayscale array."""
+    return np.asarray(generate.render_qr(payload, ppm).convert("L"))
+
+
+def card_bgr(payload: str, kind: str = "cccd", ppm: float = 5.0) -> np.ndarray:
+    """A synthetic card with the QR, as an OpenCV BGR array."""
+    return np.ascontiguousarray(np.asarray(generate.render_card(payload, kind, ppm))[:, :, ::-1])

@@ -1,0 +1,193 @@
+"""decode() and scan(): payloads, positions, ladder behaviour, backends."""
+
+import json
+import logging
+import random
+import sys
+
+import cv2
+import numpy as np
+import pytest
+
+import vssid_id
+from vssid_id import backends, decoder, errors
+from vssid_id.scanner import parses
+
+from conftest import FIXTURES, card_bgr, generate, qr_gray
+
+MANIFEST = json.loads((FIXTURES / "images" / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("entry", MANIFEST, ids=[e["file"] for e in MANIFEST])
+def test_committed_fixtures_decode_to_their_ground_truth(entry):
+    found = vssid_id.decode(FIXTURES / "images" / entry["file"], accept=parses)
+    assert {p.text for p in found} == set(entry["payloads"])
+
+
+@pytest.mark.parametrize("bucket", generate.BUCKETS)
+def test_freshly_generated_photos_scan(bucket):
+    image, _, payloads = generate.make_image(bucket, random.Random(f"scan-{bucket}"))
+    results = vssid_id.scan(image)
+    assert {r.payload.text for r in results} == set(payloads)
+    assert all(r.ok and r.record.to_payload() == r.payload.text for r in results)
+
+
+def _place(qr: np.ndarray, canvas_shape=(900, 1200), at=(300, 500)) -> tuple[np.ndarray, tuple[int, int]]:
+    canvas = np.full(canvas_shape, 255, np.uint8)
+    y, x = at
+    canvas[y:y + qr.shape[0], x:x + qr.shape[1]] = qr
+    return canvas, (x, y)
+
+
+def _assert_corners(payload, x0, y0, side, tolerance):
+    expected = [(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side)]
+    for (x, y), (ex, ey) in zip(payload.corners, expected):
+        assert abs(x - ex) <= tolerance and abs(y - ey) <= tolerance, (payload.corners, expected)
+
+
+def test_corners_in_original_coordinates(cccd_payload):
+    ppm = 4
+    qr = qr_gray(cccd_payload, ppm)
+    image, (x, y) = _place(qr)
+    [payload] = vssid_id.decode(image)
+    assert payload.step == "gray" and payload.backend == "zxing"
+    quiet = 4 * ppm
+    _assert_corners(payload, x + quiet, y + quiet, qr.shape[0] - 2 * quiet, tolerance=ppm)
+
+
+def test_corners_mapped_back_from_a_scaled_step(cccd_payload):
+    # 1.5 px per module and blurred: the plain step cannot read it, a later one can.
+    ppm = 1.5
+    qr = cv2.GaussianBlur(qr_gray(cccd_payload, ppm), (0, 0), 0.6)
+    image, (x, y) = _place(qr, (500, 700), (120, 200))
+    assert not backends.read("zxing", image)
+    [payload] = vssid_id.decode(image)
+    assert payload.text == cccd_payload and payload.step != "gray"
+    quiet = 4 * ppm
+    _assert_corners(payload, x + quiet, y + quiet, qr.shape[0] - 2 * quiet, tolerance=3)
+
+
+def test_vietnamese_text_and_raw_bytes(bhyt_payload, cccd_payload):
+    [payload] = vssid_id.decode(qr_gray(cccd_payload))
+    assert payload.text == cccd_payload
+    assert payload.raw == cccd_payload.encode("utf-8")
+    assert payload.elapsed > 0 and payload.ec_level
+
+
+@pytest.mark.parametrize("name", ["zxing", "opencv", "zbar"])
+def test_each_backend_reads_utf8_without_eci(name, cccd_payload):
+    if name not in backends.available():
+        pytest.skip("libzbar is not installed here; the 'missing' path is tested below")
+    [hit] = backends.read(name, qr_gray(cccd_payload, 5))
+    assert hit.text == cccd_payload and hit.raw == cccd_payload.encode("utf-8")
+
+
+def test_mojibake_from_a_backend_is_repaired():
+    text = "Nguyễn Văn An"
+    latin1_misread = text.encode("utf-8").decode("latin-1")
+    # A backend that converted its Latin-1 guess to UTF-8 hands over valid UTF-8 of the wrong text.
+    hit = backends._hit(latin1_misread.encode("utf-8"), latin1_misread, ((0, 0),) * 4, "zbar")
+    assert hit.text == text and hit.raw == text.encode("utf-8")
+    # Bytes that are not UTF-8 fall back to the backend's own text, repaired.
+    hit = backends._hit(b"\xff\xfe", latin1_misread, ((0, 0),) * 4, "opencv")
+    assert hit.text == text
+
+
+def test_two_cards_in_one_frame_both_returned(cccd_payload, bhyt_payload):
+    left, right = card_bgr(cccd_payload, "cccd"), card_bgr(bhyt_payload, "bhyt")
+    height = max(left.shape[0], right.shape[0])
+    pad = lambda c: np.pad(c, ((0, height - c.shape[0]), (0, 30), (0, 0)), constant_values=200)  # noqa: E731
+    frame = np.hstack([pad(left), pad(right)])
+    results = vssid_id.scan(frame)
+    assert {r.record.kind for r in results} == {"cccd", "bhyt"}
+    assert results[0].payload.corners[0][0] < results[1].payload.corners[0][0] or \
+        results[1].payload.corners[0][0] < results[0].payload.corners[0][0]
+
+
+def test_the_same_code_twice_is_one_payload(cccd_payload):
+    qr = qr_gray(cccd_payload, 4)
+    frame = np.full((qr.shape[0], 2 * qr.shape[1]), 255, np.uint8)
+    frame[:, : qr.shape[1]] = qr
+    frame[:, qr.shape[1]:] = qr
+    assert len(backends.read("zxing", frame)) == 2
+    assert [p.text for p in vssid_id.decode(frame)] == [cccd_payload]
+
+
+def test_ladder_stops_at_first_accepted_step(cccd_payload):
+    steps = []
+    vssid_id.decode(qr_gray(cccd_payload), accept=parses, on_step=lambda name, _: steps.append(name))
+    assert steps == ["gray"]
+
+
+def test_find_all_runs_every_step(cccd_payload):
+    steps = []
+    found = vssid_id.decode(qr_gray(cccd_payload), find_all=True, on_step=lambda name, _: steps.append(name))
+    assert [p.text for p in found] == [cccd_payload]
+    expected = [name for name, _, names in decoder.LADDER if set(names) & set(backends.available())]
+    assert list(dict.fromkeys(steps)) == expected
+
+
+def test_unaccepted_codes_are_still_returned():
+    not_a_card = qr_gray("https://example.org/not-a-card")
+    steps = []
+    found = vssid_id.decode(not_a_card, accept=parses, on_step=lambda name, _: steps.append(name))
+    assert [p.text for p in found] == ["https://example.org/not-a-card"]
+    assert len(set(steps)) > 1  # kept looking for a card further down the ladder
+    [result] = vssid_id.scan(not_a_card)
+    assert not result.ok and isinstance(result.error, errors.UnknownPayloadKind)
+
+
+def test_time_budget_stops_the_ladder():
+    steps = []
+    blank = np.full((400, 400), 255, np.uint8)
+    assert vssid_id.decode(blank, time_budget=0.0, on_step=lambda name, _: steps.append(name)) == []
+    assert steps == ["gray"]
+
+
+def test_blank_image_finds_nothing():
+    assert vssid_id.decode(np.full((300, 300, 3), 128, np.uint8)) == []
+    assert vssid_id.scan(np.full((300, 300), 0, np.uint8)) == []
+
+
+def test_backend_choice_and_unknown_backend(cccd_payload):
+    [payload] = vssid_id.decode(qr_gray(cccd_payload, 5), backends=["opencv"])
+    assert payload.backend == "opencv" and payload.text == cccd_payload
+    with pytest.raises(errors.BackendUnavailable, match="'quirc'"):
+        vssid_id.decode(qr_gray(cccd_payload), backends=["quirc"])
+
+
+def test_a_crashing_backend_does_not_take_decode_down(monkeypatch, cccd_payload):
+    def explode(gray):
+        raise RuntimeError("native reader crashed")
+
+    monkeypatch.setitem(backends.BACKENDS, "zxing", explode)
+    [payload] = vssid_id.decode(qr_gray(cccd_payload, 5))
+    assert payload.backend in ("opencv", "zbar")
+
+
+def test_missing_zbar_is_reported_once(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "pyzbar.pyzbar", None)  # import fails as without libzbar
+    backends.available.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="vssid_id"):
+            assert backends.available() == ("zxing", "opencv")
+            assert backends.available() == ("zxing", "opencv")
+        messages = [r.getMessage() for r in caplog.records if "zbar" in r.getMessage()]
+        assert len(messages) == 1 and "libzbar0" in messages[0]
+        with pytest.raises(errors.BackendUnavailable):
+            vssid_id.decode(np.zeros((50, 50), np.uint8), backends=["zbar"])
+    finally:
+        backends.available.cache_clear()
+
+
+def test_decode_frames_yields_per_frame(cccd_payload):
+    frames = [np.full((200, 200), 255, np.uint8), qr_gray(cccd_payload)]
+    assert [[p.text for p in found] for found in vssid_id.decode_frames(frames)] == [[], [cccd_payload]]
+
+
+def test_scan_parses_the_sample_card():
+    from vssid_id import cli
+
+    [result] = vssid_id.scan(cli._sample_path())
+    assert result.ok and result.record.kind == "cccd"
+    assert result.record.to_payload() == result.payload.text
