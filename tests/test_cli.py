@@ -101,7 +101,25 @@ def test_payload_json_masked(capsys):
     record = json.loads(out)["codes"][0]["record"]
     assert record["bhxh_code"] == "******" + BHYT.bhxh_code[-4:]
     assert BHYT.full_name not in out
-    assert record["card_code"].startswith(BHYT.card_code[:5])
+    expected_card = "******" + BHYT.bhxh_code[-4:]
+    if BHYT.card_code_parts is not None:  # old template: type, level and province stay readable
+        expected_card = BHYT.card_code[:5] + expected_card
+    assert record["card_code"] == expected_card
+    assert BHYT.bhxh_code not in out
+
+
+def test_masking_both_bhyt_templates(capsys):
+    from vssid_id.masking import mask_record
+
+    seen = set()
+    for seed in range(40):
+        record = synthetic_bhyt_record(random.Random(seed))
+        masked = mask_record(record)
+        text = json.dumps(masked, ensure_ascii=False)
+        assert record.bhxh_code not in text and record.full_name not in text
+        assert masked["management_code"].endswith(record.bhxh_code[-4:])
+        seen.add(record.card_code_parts is None)
+    assert seen == {True, False}
 
 
 def test_invalid_payload_exit_2_names_the_field(capsys):

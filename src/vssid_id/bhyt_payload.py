@@ -1,36 +1,39 @@
 """The QR payload of the BHYT (health-insurance) card.
 
-See docs/formats.md for the field-by-field reference and its sources. Fields
-are separated by ``|``::
+See docs/formats.md for the field-by-field reference and its sources (public
+payload examples in hospital software; the card issuer, BHXH Việt Nam, has not
+published the format). Fields are separated by ``|``::
 
     card_code | full_name* | date_of_birth | gender | address* | facility_code |
-    valid_from | valid_to | issue_date | managing_agency_code | guardian_name* |
-    living_area_code | five_years_from | checksum | $
+    valid_from | valid_to | issue_date | management_code | guardian_name* |
+    living_area | five_years_from | check | [extra fields of 2021+ cards |] $
 
 ``*`` marks text written as hex-encoded UTF-8; dates are ``dd/mm/yyyy`` (a date
 of birth may be ``mm/yyyy`` or ``yyyy``); gender is ``1`` (Nam) or ``2`` (Nữ);
-the facility is printed ``01 - 001``. The check field and the ``$`` end
-marker are optional when a reader or a form dropped them.
+the facility is printed ``01 - 001``; an empty optional field is ``-``. The
+card code is the 15-character code of cards issued before April 2021, or the
+bare 10-digit BHXH number of the current card template. The check field and
+the ``$`` end marker are optional when a reader or a form dropped them.
 """
 
 from __future__ import annotations
 
-import binascii
 import re
 import unicodedata
 from datetime import date
 
+from .codes.bhxh import validate as validate_bhxh
 from .codes.bhyt_card import parse_bhyt_card_code
 from .dates import format_birth_date, parse_birth_date, parse_slash_date
-from .errors import ChecksumMismatch, InconsistentRecord, InvalidComponent, MalformedPayload
+from .errors import InconsistentRecord, InvalidComponent, MalformedPayload
 from .gender import Gender
 from .records import BhytRecord
-from .tables import BHYT_ISSUER_PROVINCES, USUAL_BENEFIT_LEVEL
+from .tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
 from .text import clean_field
 
-__all__ = ["FIELD_NAMES", "parse_bhyt_fields", "to_payload", "checksum"]
+__all__ = ["FIELD_NAMES", "parse_bhyt_fields", "to_payload"]
 
-#: The data fields of the payload, in order; the check field and ``$`` follow.
+#: The data fields of the payload, in order; the check field follows.
 FIELD_NAMES = (
     "card_code",
     "full_name",
@@ -41,34 +44,27 @@ FIELD_NAMES = (
     "valid_from",
     "valid_to",
     "issue_date",
-    "managing_agency_code",
+    "management_code",
     "guardian_name",
     "living_area_code",
     "five_years_from",
 )
+#: At most this many fields after the check field (public 2021 examples have 2).
+MAX_EXTRA_FIELDS = 6
 _TERMINATOR = "$"
+_EMPTY = "-"
 _GENDERS = {"1": Gender.MALE, "2": Gender.FEMALE}
 _GENDER_CODES = {Gender.MALE: "1", Gender.FEMALE: "2"}
 _HEX_CHARS = re.compile(r"[0-9A-Fa-f]+")
 _FACILITY_SEPARATORS = re.compile(r"[\s\-\u2013]+")
-_LIVING_AREAS = frozenset({"K1", "K2", "K3"})
-_CHECK = re.compile(r"[0-9A-Za-z\-]{1,40}")
-
-
-def checksum(body: str) -> str:
-    """CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF) of the UTF-8 ``body``, 4 hex digits.
-
-    ``body`` is the payload up to and including the ``|`` before the check
-    field. See docs/formats.md for the sources and what is uncertain.
-
-    >>> checksum("123456789")
-    '29b1'
-    """
-    return f"{binascii.crc_hqx(body.encode('utf-8'), 0xFFFF):04x}"
+_CHECK = re.compile(r"[0-9A-Fa-f]{1,64}(?:-[0-9A-Fa-f]{1,16})?")
+_MANAGEMENT = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it; plain text is accepted too."""
+    if value == _EMPTY:
+        value = ""
     if not value:
         if required:
             raise MalformedPayload("is empty", field)
@@ -95,40 +91,51 @@ def _facility(value: str) -> str:
     return code
 
 
+def _optional(value: str, field: str) -> str:
+    """The field cleaned, with the card's ``-`` for "nothing" made empty."""
+    value = clean_field(value, field)
+    return "" if value == _EMPTY else value
+
+
 def _optional_date(value: str, field: str) -> date | None:
+    value = _optional(value, field)
     return parse_slash_date(value, field) if value else None
 
 
-def _split_trailer(fields: list[str]) -> tuple[list[str], str | None]:
-    """Separate the data fields from the optional check field and ``$``."""
+def _card_code(value: str) -> tuple[str, object, str]:
+    """(card_code, parts or None, bhxh_code): a 15-character code or a bare 10-digit number."""
+    value = clean_field(value, "card_code")
+    if len(value) == 10 and value.isascii() and value.isdigit():
+        return value, None, validate_bhxh(value)
+    parts = parse_bhyt_card_code(value)
+    return parts.card_code, parts, parts.bhxh_code
+
+
+def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
+    """Separate the data fields, the check field and the fields after it; drop ``$``."""
     count = len(FIELD_NAMES)
     if fields and fields[-1].strip() == _TERMINATOR:
         fields = fields[:-1]
-    if len(fields) == count:
-        return fields, None
-    if len(fields) == count + 1:
-        return fields[:count], fields[count].strip()
+    if count <= len(fields) <= count + 1 + MAX_EXTRA_FIELDS:
+        check = fields[count].strip() if len(fields) > count else None
+        return fields[:count], check, fields[count + 1:]
     raise MalformedPayload(
         f"has {len(fields)} fields; a BHYT payload has {count} data fields, "
-        "then a check field and '$'",
+        f"then a check field, at most {MAX_EXTRA_FIELDS} more, and '$'",
         "payload",
     )
 
 
 def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecord:
     """Build a :class:`BhytRecord` from a payload already split on ``|``."""
-    data, check = _split_trailer(fields)
-    if check is not None:
-        if not _CHECK.fullmatch(check):
-            raise MalformedPayload("must be letters, digits or '-'", "checksum")
-        body = "|".join(data) + "|"
-        if check.lower() != checksum(body):
-            raise ChecksumMismatch("does not match the payload's content", "checksum")
+    data, check, extra = _split(fields)
+    if check is not None and not _CHECK.fullmatch(check):
+        raise MalformedPayload("must be hex digits, optionally '-' and more hex digits", "checksum")
     (card_raw, name_raw, dob_raw, gender_raw, address_raw, facility_raw, from_raw, to_raw,
-     issue_raw, agency_raw, guardian_raw, area_raw, five_raw) = (
+     issue_raw, management_raw, guardian_raw, area_raw, five_raw) = (
         value.strip() for value in data
     )
-    parts = parse_bhyt_card_code(clean_field(card_raw, "card_code"))
+    card_code, parts, bhxh_code = _card_code(card_raw)
     full_name = _text(name_raw, "full_name", required=True)
     date_of_birth, month_of_birth, year_of_birth = parse_birth_date(
         clean_field(dob_raw, "date_of_birth"), slashes=True
@@ -136,19 +143,20 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     gender = _GENDERS.get(gender_raw)
     if gender is None:
         raise MalformedPayload("must be 1 (Nam) or 2 (Nữ)", "gender")
-    address = _text(address_raw, "address", required=True)
+    address = _text(address_raw, "address", required=False)
     facility_code = _facility(clean_field(facility_raw, "facility_code"))
     valid_from = parse_slash_date(clean_field(from_raw, "valid_from"), "valid_from")
-    valid_to = _optional_date(clean_field(to_raw, "valid_to"), "valid_to")
-    issue_date = _optional_date(clean_field(issue_raw, "issue_date"), "issue_date")
-    agency = clean_field(agency_raw, "managing_agency_code") or None
-    if agency is not None and not (agency.isascii() and agency.isalnum()):
-        raise MalformedPayload("must be letters and digits", "managing_agency_code")
+    valid_to = _optional_date(to_raw, "valid_to")
+    issue_date = _optional_date(issue_raw, "issue_date")
+    management_code = _optional(management_raw, "management_code") or None
+    if management_code is not None and not _MANAGEMENT.fullmatch(management_code):
+        raise MalformedPayload("must be letters and digits", "management_code")
     guardian_name = _text(guardian_raw, "guardian_name", required=False)
-    area = clean_field(area_raw, "living_area_code").upper() or None
-    if area is not None and area not in _LIVING_AREAS:
-        raise InvalidComponent("must be K1, K2 or K3", "living_area_code")
-    five_years_from = _optional_date(clean_field(five_raw, "five_years_from"), "five_years_from")
+    area_field = _optional(area_raw, "living_area_code").upper() or None
+    if area_field is not None and area_field not in LIVING_AREA_FIELD_CODES:
+        raise InvalidComponent("must be K1, K2, K3 or one of the digits 4 to 7", "living_area_code")
+    five_years_from = _optional_date(five_raw, "five_years_from")
+    extra_fields = tuple(clean_field(value.strip(), f"field_{i + 15}") for i, value in enumerate(extra))
 
     today = today or date.today()
     birth = date_of_birth or date(year_of_birth, month_of_birth or 1, 1)
@@ -158,12 +166,15 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         raise InconsistentRecord("must not be before valid_from", "valid_to")
 
     warnings = []
-    usual = USUAL_BENEFIT_LEVEL.get(parts.beneficiary_code)
-    if usual is not None and usual != parts.benefit_level:
-        warnings.append(
-            f"card_code: benefit level {parts.benefit_level} is not the usual level {usual} "
-            f"for beneficiary type {parts.beneficiary_code}"
-        )
+    if parts is not None:
+        usual = USUAL_BENEFIT_LEVEL.get(parts.beneficiary_code)
+        if usual is not None and usual != parts.benefit_level:
+            warnings.append(
+                f"card_code: benefit level {parts.benefit_level} is not the usual level {usual} "
+                f"for beneficiary type {parts.beneficiary_code}"
+            )
+    if management_code is not None and len(management_code) == 14 and management_code[4:] != bhxh_code:
+        warnings.append("management_code: its last 10 digits are not the card's BHXH number")
     if birth > valid_from:
         warnings.append("valid_from: the card is valid from before the date of birth")
     if issue_date is not None and issue_date > today:
@@ -172,9 +183,9 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         warnings.append("five_years_from: is before the date of birth")
 
     return BhytRecord(
-        card_code=parts.card_code,
+        card_code=card_code,
         card_code_parts=parts,
-        bhxh_code=parts.bhxh_code,
+        bhxh_code=bhxh_code,
         full_name=full_name,
         date_of_birth=date_of_birth,
         month_of_birth=month_of_birth,
@@ -185,25 +196,32 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         valid_from=valid_from,
         valid_to=valid_to,
         issue_date=issue_date,
-        managing_agency_code=agency,
+        management_code=management_code,
         guardian_name=guardian_name,
-        living_area_code=area,
+        living_area_code=area_field,
+        living_area=LIVING_AREA_FIELD_CODES[area_field] if area_field else None,
         five_years_from=five_years_from,
         checksum=check.lower() if check else None,
+        extra_fields=extra_fields,
         warnings=tuple(warnings),
     )
 
 
 def _date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
+    return value.strftime("%d/%m/%Y") if value else _EMPTY
 
 
 def _hex(value: str | None) -> str:
-    return value.encode("utf-8").hex() if value else ""
+    return value.encode("utf-8").hex() if value else _EMPTY
 
 
 def to_payload(record: BhytRecord) -> str:
-    """The exact payload text of ``record``'s card, with a fresh check field."""
+    """The payload text of ``record``'s card, as the cards write it.
+
+    Empty optional fields are written ``-``; the check field is written back
+    as it was read (it cannot be computed, see docs/formats.md) and left out
+    when the record has none.
+    """
     data = [
         record.card_code,
         _hex(record.full_name),
@@ -214,10 +232,11 @@ def to_payload(record: BhytRecord) -> str:
         _date(record.valid_from),
         _date(record.valid_to),
         _date(record.issue_date),
-        record.managing_agency_code or "",
+        record.management_code or _EMPTY,
         _hex(record.guardian_name),
-        record.living_area_code or "",
+        record.living_area_code or _EMPTY,
         _date(record.five_years_from),
     ]
-    body = "|".join(data) + "|"
-    return f"{body}{checksum(body)}|{_TERMINATOR}"
+    if record.checksum is not None:
+        data += [record.checksum, *record.extra_fields]
+    return "|".join([*data, _TERMINATOR])

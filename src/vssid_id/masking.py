@@ -2,7 +2,7 @@
 
 The rules, applied by :func:`mask_record`:
 
-* numbers (CCCD, old CMND, BHXH, serials): every digit but
+* numbers (CCCD, old CMND, BHXH, the BHYT management code, serials): every digit but
   the last four becomes ``*``;
 * the BHYT card code keeps its beneficiary type, benefit level and province
   (not personal) and masks the BHXH number inside it the same way;
@@ -77,9 +77,12 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
     else:
         bhxh = mask_number(data["bhxh_code"])
         data["bhxh_code"] = bhxh
-        data["card_code"] = data["card_code"][:5] + bhxh
         parts = data["card_code_parts"]
-        parts["card_code"] = data["card_code"]
-        parts["bhxh_code"] = bhxh
+        data["card_code"] = bhxh if parts is None else data["card_code"][:5] + bhxh
+        if parts is not None:
+            parts["card_code"] = data["card_code"]
+            parts["bhxh_code"] = bhxh
+        data["management_code"] = mask_number(data["management_code"])
         data["guardian_name"] = mask_name(data["guardian_name"])
+        data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
     return data

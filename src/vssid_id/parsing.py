@@ -24,11 +24,12 @@ PayloadKind = Literal["cccd", "bhyt"]
 
 _SEPARATOR = "|"
 # The first field decides: 12 digits is a personal ID number; two letters, a
-# digit and twelve more digits is a BHYT card code. Lenient on purpose (any
-# letters, any length near 15) so that a broken BHYT card code is reported as
-# an invalid card code, not as an unknown payload.
+# digit and twelve more digits is a BHYT card code, and 10 digits the BHYT
+# card number of the current template (the bare BHXH number). Lenient on
+# purpose (any letters, any length near 15) so that a broken BHYT card code
+# is reported as an invalid card code, not as an unknown payload.
 _CCCD_FIRST = re.compile(r"\d{12}")
-_BHYT_FIRST = re.compile(r"[A-Za-z]{2}\d{11,14}")
+_BHYT_FIRST = re.compile(r"[A-Za-z]{2}\d{11,14}|\d{10}")
 
 
 def payload_kind(payload: str | bytes) -> PayloadKind:
@@ -43,6 +44,12 @@ def _kind(fields: list[str]) -> PayloadKind:
             return "cccd"
         if _BHYT_FIRST.fullmatch(first):
             return "bhyt"
+        # A broken first field: recognise the layout, so the caller hears
+        # "invalid card code" rather than "unknown payload".
+        if len(fields) >= 13 and (fields[-1].strip() == "$" or fields[3].strip() in ("1", "2")):
+            return "bhyt"
+        if 7 <= len(fields) < 13 and fields[4].strip() in ("Nam", "Nữ"):
+            return "cccd"
     raise UnknownPayloadKind("is not a CCCD, Căn cước or BHYT card payload", "payload")
 
 

@@ -54,9 +54,10 @@ FIELD_LABELS_VI = {
     "valid_from": "Giá trị sử dụng từ",
     "valid_to": "Giá trị sử dụng đến",
     "month_of_birth": "Tháng sinh",
-    "managing_agency_code": "Mã cơ quan BHXH quản lý",
+    "management_code": "Mã quản lý",
     "guardian_name": "Họ tên cha, mẹ hoặc người giám hộ",
-    "living_area_code": "Mã nơi sinh sống",
+    "living_area_code": "Mã nơi sinh sống (trường QR)",
+    "living_area": "Mã nơi sinh sống",
     "five_years_from": "Thời điểm đủ 5 năm liên tục",
     "checksum": "Mã kiểm tra",
     "extra_fields": "Trường bổ sung",
@@ -124,32 +125,52 @@ class BhytRecord(_Record):
 
     kind: Literal["bhyt"] = "bhyt"
     card_code: str
-    card_code_parts: BhytCardCodeParts
+    """The card number as the QR holds it: the 15-character code of cards
+    issued before April 2021 (``HS4010120878811``), or the bare 10-digit BHXH
+    number of the current card template (Quyết định 1666/QĐ-BHXH, 2020)."""
+    card_code_parts: BhytCardCodeParts | None
+    """The parts of a 15-character card code; ``None`` for a 10-digit one."""
     bhxh_code: str
     full_name: str
     date_of_birth: date | None
     month_of_birth: int | None
     year_of_birth: int
     gender: Gender
-    address: str
+    address: str | None
+    """``None`` when the card writes ``-`` (no address)."""
     facility_code: str
     """Registered primary-care facility (nơi đăng ký KCB ban đầu): 2-digit
     province + 3-digit facility, e.g. ``01001`` (printed ``01 - 001``)."""
     valid_from: date
     valid_to: date | None
+    """``None`` when the card writes ``-`` (no end date)."""
     issue_date: date | None
-    managing_agency_code: str | None
-    """Code of the BHXH office that manages the card (mã cơ quan BHXH quản lý)."""
+    management_code: str | None
+    """The management code (mã quản lý; ``ManagerCodeBHXH`` in hospital
+    software). In every public example it is 14 digits: 4 digits of the BHXH
+    office, then the holder's 10-digit BHXH number."""
     guardian_name: str | None
     """Parent or guardian (họ tên cha, mẹ hoặc người giám hộ), on children's cards."""
     living_area_code: str | None
-    """Living-area code (mã nơi sinh sống) K1, K2 or K3, for residents of
-    disadvantaged areas (Nghị định 146/2018/NĐ-CP, Điều 14)."""
+    """The living-area field as written (``4``, ``5``–``7`` or ``K1``–``K3``)."""
+    living_area: Literal["K1", "K2", "K3"] | None
+    """What :attr:`living_area_code` stands for: residents of disadvantaged
+    areas (K1, K2, K3; Nghị định 146/2018/NĐ-CP, Điều 14), or ``None``."""
     five_years_from: date | None
     """Date from which the holder has five years of continuous coverage
     (thời điểm đủ 5 năm liên tục)."""
     checksum: str | None
-    """The payload's trailing check field, verified on parsing when present."""
+    """The payload's check field as written (lower case), e.g.
+    ``7ea4e8f446328cc-7102``. Its algorithm is not public, so it is checked
+    for shape only; see :attr:`checksum_verified`."""
+    extra_fields: tuple[str, ...] = ()
+    """Fields after the check field (two on public examples of 2021 cards),
+    kept verbatim: their meaning is not documented."""
+
+    @property
+    def checksum_verified(self) -> bool | None:
+        """Always ``None``: the check value cannot be verified (see docs/formats.md)."""
+        return None
 
     def to_form(self) -> dict[str, str]:
         """The fields this card fills on the VssID registration form."""
@@ -158,7 +179,7 @@ class BhytRecord(_Record):
             "mã số BHXH": self.bhxh_code,
             "ngày sinh": _form_date(self),
             "giới tính": self.gender.label_vi,
-            "địa chỉ": self.address,
+            "địa chỉ": self.address or "",
         }
 
     def to_payload(self) -> str:

@@ -25,7 +25,7 @@ from .codes.bhyt_card import parse_bhyt_card_code
 from .codes.cccd import parse_cccd_number
 from .gender import Gender
 from .records import BhytRecord, CccdRecord, CccdVariant
-from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, PROVINCES, USUAL_BENEFIT_LEVEL
+from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, LIVING_AREA_FIELD_CODES, PROVINCES, USUAL_BENEFIT_LEVEL
 
 __all__ = [
     "SURNAMES",
@@ -100,39 +100,51 @@ def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1))
 
 
 def synthetic_bhyt_record(rng: random.Random, *, today: date = date(2026, 1, 1)) -> BhytRecord:
-    """A consistent BHYT card record (its check field computed)."""
-    from .bhyt_payload import checksum, to_payload
+    """A consistent BHYT card record, of the old (15-character code) or current (10-digit) template.
 
+    The check field is random hex in the shape of the public examples: its
+    real algorithm is not public, so no synthetic value can be "correct".
+    """
     gender = rng.choice(list(Gender))
     beneficiary = rng.choice(list(BENEFICIARY_TYPES))
     child = beneficiary == "TE"
     birth = _birth_date(rng, today, oldest=6 if child else 95)
     province = rng.choice(list(PROVINCES))
-    card_code = f"{beneficiary}{USUAL_BENEFIT_LEVEL[beneficiary]}{province}{rng.randrange(10**10):010d}"
+    bhxh_code = f"{rng.randrange(10**10):010d}"
+    level = USUAL_BENEFIT_LEVEL[beneficiary]
+    current_template = rng.random() < 0.5
+    card_code = bhxh_code if current_template else f"{beneficiary}{level}{province}{bhxh_code}"
     valid_from = max(date(today.year, rng.choice((1, 4, 7, 10)), 1), birth)
     year_only = rng.random() < 0.05
-    record = BhytRecord(
+    area = rng.choice(("5", "6", "7")) if rng.random() < 0.1 else "4"
+    has_check = rng.random() < 0.9
+    check = f"{rng.getrandbits(64):x}-{rng.getrandbits(16):04x}" if has_check else None
+    extra: tuple[str, ...] = ()
+    if current_template and has_check:
+        place = f"Quận {rng.randint(1, 12)}, {PROVINCES[province]}"
+        extra = (str(level), place.encode("utf-8").hex())
+    return BhytRecord(
         card_code=card_code,
-        card_code_parts=parse_bhyt_card_code(card_code),
-        bhxh_code=card_code[5:],
+        card_code_parts=None if current_template else parse_bhyt_card_code(card_code),
+        bhxh_code=bhxh_code,
         full_name=synthetic_name(rng, gender),
         date_of_birth=None if year_only else birth,
         month_of_birth=None if year_only else birth.month,
         year_of_birth=birth.year,
         gender=gender,
-        address=synthetic_address(rng, PROVINCES[province]),
+        address=synthetic_address(rng, PROVINCES[province]) if rng.random() < 0.97 else None,
         facility_code=f"{province}{rng.randrange(1, 1000):03d}",
         valid_from=valid_from,
-        valid_to=valid_from.replace(year=valid_from.year + 1) - timedelta(days=1),
+        valid_to=valid_from.replace(year=valid_from.year + 1) - timedelta(days=1) if rng.random() < 0.8 else None,
         issue_date=valid_from - timedelta(days=rng.randint(0, 30)),
-        managing_agency_code=f"{province}{rng.randrange(1000):03d}" if rng.random() < 0.7 else None,
+        management_code=f"{province}{rng.randrange(100):02d}{bhxh_code}",
         guardian_name=synthetic_name(rng, rng.choice(list(Gender))) if child else None,
-        living_area_code=rng.choice(("K1", "K2", "K3")) if rng.random() < 0.1 else None,
+        living_area_code=area,
+        living_area=LIVING_AREA_FIELD_CODES[area],  # type: ignore[arg-type]
         five_years_from=(valid_from + timedelta(days=rng.randint(0, 5 * 365))) if rng.random() < 0.5 else None,
-        checksum=None,
+        checksum=check,
+        extra_fields=extra,
     )
-    body = to_payload(record).rsplit("|", 2)[0] + "|"
-    return record.model_copy(update={"checksum": checksum(body)})
 
 
 def synthetic_cccd_payload(rng: random.Random) -> str:

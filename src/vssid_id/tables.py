@@ -20,6 +20,7 @@ __all__ = [
     "BenefitLevel",
     "BENEFIT_LEVELS",
     "USUAL_BENEFIT_LEVEL",
+    "LIVING_AREA_FIELD_CODES",
 ]
 
 # --------------------------------------------------------------------------
@@ -226,3 +227,22 @@ BENEFIT_LEVELS: Mapping[int, BenefitLevel] = MappingProxyType({
                     "100% of costs, including costs outside the BHYT scope and transport"),
 })
 
+
+
+# --------------------------------------------------------------------------
+# Living area (mã nơi sinh sống) on the BHYT card
+# --------------------------------------------------------------------------
+
+#: The living-area field of the BHYT QR payload → the living-area code it
+#: stands for (``None``: not a resident of such an area).
+#: K1, K2, K3 are the codes of Quyết định 1351/QĐ-BHXH (2015) for residents of
+#: disadvantaged areas and islands (Nghị định 146/2018/NĐ-CP, Điều 14). The
+#: payloads of public card examples carry a digit instead, ``4`` on cards with
+#: no living-area code; the digits 5, 6, 7 for K1, K2, K3 are the mapping used
+#: by a public hospital information system's QR reader (see docs/formats.md).
+#: BHXH Việt Nam has not published this mapping, so treat 5–7 as reported,
+#: not confirmed.
+LIVING_AREA_FIELD_CODES: Mapping[str, str | None] = MappingProxyType({
+    "K1": "K1", "K2": "K2", "K3": "K3",
+    "4": None, "5": "K1", "6": "K2", "7": "K3",
+})
