@@ -1,9 +1,12 @@
 """The code validators: BHXH number, BHYT card code, CCCD number, CMND."""
 
+from datetime import date
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import vssid_id
 from vssid_id import errors
 from vssid_id.codes import bhxh, bhyt_card, cccd
 from vssid_id.gender import Gender
@@ -200,3 +203,19 @@ def test_cmnd_rejects(raw):
     with pytest.raises(errors.InvalidCode):
         cccd.validate_cmnd(raw)
     assert not cccd.is_valid_cmnd(raw)
+
+
+def test_trusted_models_behave_like_validated_ones():
+    import random
+
+    from vssid_id.records import BhytRecord, CccdRecord
+    from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+
+    for record in (synthetic_cccd_record(random.Random(5)), synthetic_bhyt_record(random.Random(5))):
+        parsed = vssid_id.parse(record.to_payload(), today=date(2026, 11, 25))
+        validated = type(parsed).model_validate(parsed.model_dump())
+        assert isinstance(parsed, (CccdRecord, BhytRecord))
+        assert parsed == validated and hash(parsed) == hash(validated)
+        assert parsed.model_dump_json() == validated.model_dump_json()
+        with pytest.raises(Exception):
+            parsed.full_name = "x"  # frozen

@@ -22,6 +22,7 @@ import re
 import unicodedata
 from datetime import date
 
+from .codes._util import trusted
 from .codes.bhxh import validate as validate_bhxh
 from .codes.bhyt_card import parse_bhyt_card_code
 from .dates import format_birth_date, parse_birth_date, parse_slash_date
@@ -182,7 +183,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if five_years_from is not None and five_years_from < birth:
         warnings.append("five_years_from: is before the date of birth")
 
-    return BhytRecord(
+    return trusted(BhytRecord, 
         card_code=card_code,
         card_code_parts=parts,
         bhxh_code=bhxh_code,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .codes._util import require_digits
+from .codes._util import require_digits, trusted
 from .codes.cccd import parse_cccd_number, validate_cmnd
 from .dates import format_birth_date, parse_birth_date, parse_compact_date
 from .errors import InconsistentRecord, MalformedPayload
@@ -90,7 +90,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             "the sex digit of the ID number disagrees with the gender field", "id_number"
         )
 
-    return CccdRecord(
+    return trusted(CccdRecord, 
         variant=CccdVariant.CAN_CUOC_2024 if extra_fields else CccdVariant.CCCD_2021,
         id_number=parts.number,
         id_number_parts=parts,

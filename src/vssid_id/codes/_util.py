@@ -1,10 +1,13 @@
-"""Helpers shared by the code modules: compacting and digit checks."""
+"""Helpers shared by the code modules and parsers: compacting, digit checks, trusted models."""
 
 from __future__ import annotations
 
 import re
+from typing import Any, TypeVar
 
 from ..errors import InvalidFormat, InvalidLength
+
+M = TypeVar("M")
 
 _SEPARATORS = re.compile(r"[\s\-.]+")
 
@@ -26,3 +29,31 @@ def require_digits(code: str, length: int, field: str) -> str:
     if len(code) != length:
         raise InvalidLength(f"must have {length} digits, not {len(code)}", field)
     return code
+
+
+_DEFAULTS: dict[type, dict[str, Any]] = {}
+
+
+def trusted(cls: type[M], **values: Any) -> M:
+    """An instance of the pydantic model ``cls`` from values already validated.
+
+    The parsers check every field themselves (that is how their errors name
+    the field), so pydantic's own validation would only repeat the work: this
+    builds the frozen model the way ``model_construct`` does, four times faster
+    (it is most of what keeps a parse under 20 µs; bench/bench_parse.py).
+    Every required field must be given (the rest take their defaults); the
+    result compares, hashes and
+    serialises like a validated instance (tests/test_codes.py checks it).
+    """
+    defaults = _DEFAULTS.get(cls)
+    if defaults is None:  # every field in declaration order, with its default or a marker
+        defaults = _DEFAULTS[cls] = {
+            name: None if info.is_required() else info.default for name, info in cls.model_fields.items()
+        }
+    data = {name: values.get(name, default) for name, default in defaults.items()}
+    instance = cls.__new__(cls)
+    object.__setattr__(instance, "__dict__", data)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance

@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import InvalidCode, InvalidComponent
 from ..gender import Gender
 from ..tables import CCCD_PROVINCES
-from ._util import clean, require_digits
+from ._util import clean, require_digits, trusted
 
 __all__ = [
     "CccdNumberParts",
@@ -82,7 +82,7 @@ def parse_cccd_number(number: str, field: str = _FIELD) -> CccdNumberParts:
         raise InvalidComponent("the province code is not in the official list", field)
     digit = int(number[3])
     century_start = 1900 + 100 * (digit // 2)
-    return CccdNumberParts(
+    return trusted(CccdNumberParts, 
         number=number,
         province_code=province_code,
         province_name=province_name,
