@@ -39,8 +39,8 @@ exit codes:
   {EXIT_NO_CODE}   at least one image had no readable QR code (or --camera timed out)
   {EXIT_INVALID}   a QR code was read but its payload is not a valid card record
   {EXIT_USAGE}  usage error (bad options)
-  {EXIT_NO_INPUT}  an input is missing, unreadable or not an image (the rest of a batch is
-      still processed)
+  {EXIT_NO_INPUT}  an input is missing, unreadable or not an image, or the camera cannot be
+      opened (the rest of a batch is still processed)
   When several apply, the highest wins.
 
 examples:
