@@ -39,18 +39,18 @@ def trusted(cls: type[M], **values: Any) -> M:
 
     The parsers check every field themselves (that is how their errors name
     the field), so pydantic's own validation would only repeat the work: this
-    builds the frozen model the way ``model_construct`` does, four times faster
-    (it is most of what keeps a parse under 20 µs; bench/bench_parse.py).
+    builds the frozen model the way ``model_construct`` does, about four
+    times faster (two models per parse; see docs/benchmarks.md).
     Every required field must be given (the rest take their defaults); the
     result compares, hashes and
     serialises like a validated instance (tests/test_codes.py checks it).
     """
     defaults = _DEFAULTS.get(cls)
-    if defaults is None:  # every field in declaration order, with its default or a marker
+    if defaults is None:  # every field in declaration order, with its default (None if required)
         defaults = _DEFAULTS[cls] = {
             name: None if info.is_required() else info.default for name, info in cls.model_fields.items()
         }
-    data = {name: values.get(name, default) for name, default in defaults.items()}
+    data = {**defaults, **values}  # keeps the declaration order of ``defaults``
     instance = cls.__new__(cls)
     object.__setattr__(instance, "__dict__", data)
     object.__setattr__(instance, "__pydantic_fields_set__", set(values))
