@@ -75,6 +75,8 @@ def test_payload_text_output_is_masked_by_default(capsys):
     assert CCCD.id_number[-4:] in out
     assert CCCD.full_name not in out
     assert "Họ và tên" in out and "Giới tính" in out
+    gender_line = next(line for line in out.splitlines() if "Giới tính" in line)
+    assert gender_line.split()[-1] == CCCD.gender.label_vi  # Nam / Nữ, as printed on the card
 
 
 def test_payload_no_mask_prints_the_card(capsys):

@@ -172,6 +172,8 @@ def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
                 value = " | ".join(value) if value else None
             if value is None:
                 continue
+            if key == "gender":  # as the card prints it
+                value = {"male": "Nam", "female": "Nữ"}.get(value, value)
             label = FIELD_LABELS_VI.get(key, key)
             print(f"  {label:<34} {value}", file=out)
         warnings = record.get("warnings") or []
