@@ -24,7 +24,7 @@ from datetime import date
 
 from .codes._util import trusted
 from .codes.bhxh import validate as validate_bhxh
-from .codes.bhyt_card import parse_bhyt_card_code
+from .codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from .dates import format_birth_date, parse_birth_date, parse_slash_date
 from .errors import InconsistentRecord, InvalidComponent, MalformedPayload
 from .gender import Gender
@@ -103,7 +103,7 @@ def _optional_date(value: str, field: str) -> date | None:
     return parse_slash_date(value, field) if value else None
 
 
-def _card_code(value: str) -> tuple[str, object, str]:
+def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
     """(card_code, parts or None, bhxh_code): a 15-character code or a bare 10-digit number."""
     value = clean_field(value, "card_code")
     if len(value) == 10 and value.isascii() and value.isdigit():
@@ -183,7 +183,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if five_years_from is not None and five_years_from < birth:
         warnings.append("five_years_from: is before the date of birth")
 
-    return trusted(BhytRecord, 
+    return trusted(BhytRecord,
         card_code=card_code,
         card_code_parts=parts,
         bhxh_code=bhxh_code,

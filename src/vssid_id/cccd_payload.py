@@ -90,7 +90,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             "the sex digit of the ID number disagrees with the gender field", "id_number"
         )
 
-    return trusted(CccdRecord, 
+    return trusted(CccdRecord,
         variant=CccdVariant.CAN_CUOC_2024 if extra_fields else CccdVariant.CCCD_2021,
         id_number=parts.number,
         id_number_parts=parts,

@@ -85,7 +85,7 @@ def parse_bhyt_card_code(code: str, field: str = _FIELD) -> BhytCardCodeParts:
     province_name = BHYT_ISSUER_PROVINCES.get(code[3:5])
     if province_name is None:
         raise InvalidComponent("the province code is not in the official list", field)
-    return trusted(BhytCardCodeParts, 
+    return trusted(BhytCardCodeParts,
         card_code=code,
         beneficiary_code=beneficiary.code,
         beneficiary_vi=beneficiary.label_vi,

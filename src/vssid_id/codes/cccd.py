@@ -82,7 +82,7 @@ def parse_cccd_number(number: str, field: str = _FIELD) -> CccdNumberParts:
         raise InvalidComponent("the province code is not in the official list", field)
     digit = int(number[3])
     century_start = 1900 + 100 * (digit // 2)
-    return trusted(CccdNumberParts, 
+    return trusted(CccdNumberParts,
         number=number,
         province_code=province_code,
         province_name=province_name,
