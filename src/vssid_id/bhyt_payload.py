@@ -23,16 +23,15 @@ import unicodedata
 from datetime import date
 
 from .codes._util import trusted
-from .codes.bhxh import validate as validate_bhxh
 from .codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from .dates import format_birth_date, parse_birth_date, parse_slash_date
 from .errors import InconsistentRecord, InvalidComponent, MalformedPayload
 from .gender import Gender
 from .records import BhytRecord
 from .tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
-from .text import clean_field
+from .text import clean_field, reject_forbidden
 
-__all__ = ["FIELD_NAMES", "parse_bhyt_fields", "to_payload"]
+__all__ = ["FIELD_NAMES", "field_name", "parse_bhyt_fields", "to_payload"]
 
 #: The data fields of the payload, in order; the check field follows.
 FIELD_NAMES = (
@@ -62,29 +61,42 @@ _CHECK = re.compile(r"[0-9A-Fa-f]{1,64}(?:-[0-9A-Fa-f]{1,16})?")
 _MANAGEMENT = re.compile(r"[0-9A-Za-z]{1,20}")
 
 
+def field_name(index: int) -> str:
+    """The name of the payload field at ``index`` (0-based), as errors give it.
+
+    >>> field_name(1), field_name(13), field_name(14)
+    ('full_name', 'checksum', 'field_15')
+    """
+    if index < len(FIELD_NAMES):
+        return FIELD_NAMES[index]
+    return "checksum" if index == len(FIELD_NAMES) else f"field_{index + 1}"
+
+
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it; plain text is accepted too."""
     if value == _EMPTY:
         value = ""
+    if value and _HEX_CHARS.fullmatch(value):  # no name or address is made of hex digits alone
+        if len(value) % 2:
+            raise MalformedPayload("is hex with an odd number of digits", field)
+        try:
+            decoded = bytes.fromhex(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise MalformedPayload("is hex but not of valid UTF-8", field) from None
+        # The payload was scanned as hex; the text it hides is scanned here.
+        value = clean_field(unicodedata.normalize("NFC", decoded), field)
     if not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
-    if _HEX_CHARS.fullmatch(value):  # no name or address is made of hex digits alone
-        if len(value) % 2:
-            raise MalformedPayload("is hex with an odd number of digits", field)
-        try:
-            value = unicodedata.normalize("NFC", bytes.fromhex(value).decode("utf-8"))
-        except UnicodeDecodeError:
-            raise MalformedPayload("is hex but not of valid UTF-8", field) from None
-    value = clean_field(value, field)
-    if not value and required:
-        raise MalformedPayload("is empty", field)
-    return value or None
+    return value
 
 
 def _facility(value: str) -> str:
-    code = _FACILITY_SEPARATORS.sub("", value)
+    if len(value) == 8 and value[2:5] == " - ":  # as the cards print it: "01 - 001"
+        code = value[:2] + value[5:]
+    else:
+        code = _FACILITY_SEPARATORS.sub("", value)
     if len(code) != 5 or not (code.isascii() and code.isdigit()):
         raise MalformedPayload("must be a 5-digit facility code such as '01 - 001'", "facility_code")
     if code[:2] not in BHYT_ISSUER_PROVINCES:
@@ -92,22 +104,19 @@ def _facility(value: str) -> str:
     return code
 
 
-def _optional(value: str, field: str) -> str:
-    """The field cleaned, with the card's ``-`` for "nothing" made empty."""
-    value = clean_field(value, field)
+def _optional(value: str) -> str:
+    """The field with the card's ``-`` for "nothing" made empty."""
     return "" if value == _EMPTY else value
 
 
 def _optional_date(value: str, field: str) -> date | None:
-    value = _optional(value, field)
-    return parse_slash_date(value, field) if value else None
+    return parse_slash_date(value, field) if value and value != _EMPTY else None
 
 
 def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
     """(card_code, parts or None, bhxh_code): a 15-character code or a bare 10-digit number."""
-    value = clean_field(value, "card_code")
     if len(value) == 10 and value.isascii() and value.isdigit():
-        return value, None, validate_bhxh(value)
+        return value, None, value
     parts = parse_bhyt_card_code(value)
     return parts.card_code, parts, parts.bhxh_code
 
@@ -115,10 +124,10 @@ def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
 def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
     """Separate the data fields, the check field and the fields after it; drop ``$``."""
     count = len(FIELD_NAMES)
-    if fields and fields[-1].strip() == _TERMINATOR:
+    if fields and fields[-1] == _TERMINATOR:
         fields = fields[:-1]
     if count <= len(fields) <= count + 1 + MAX_EXTRA_FIELDS:
-        check = fields[count].strip() if len(fields) > count else None
+        check = fields[count] if len(fields) > count else None
         return fields[:count], check, fields[count + 1:]
     raise MalformedPayload(
         f"has {len(fields)} fields; a BHYT payload has {count} data fields, "
@@ -129,35 +138,31 @@ def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
 
 def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecord:
     """Build a :class:`BhytRecord` from a payload already split on ``|``."""
-    data, check, extra = _split(fields)
+    reject_forbidden(fields, field_name)
+    data, check, extra = _split([value.strip() for value in fields])
     if check is not None and not _CHECK.fullmatch(check):
         raise MalformedPayload("must be hex digits, optionally '-' and more hex digits", "checksum")
     (card_raw, name_raw, dob_raw, gender_raw, address_raw, facility_raw, from_raw, to_raw,
-     issue_raw, management_raw, guardian_raw, area_raw, five_raw) = (
-        value.strip() for value in data
-    )
+     issue_raw, management_raw, guardian_raw, area_raw, five_raw) = data
     card_code, parts, bhxh_code = _card_code(card_raw)
     full_name = _text(name_raw, "full_name", required=True)
-    date_of_birth, month_of_birth, year_of_birth = parse_birth_date(
-        clean_field(dob_raw, "date_of_birth"), slashes=True
-    )
+    date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=True)
     gender = _GENDERS.get(gender_raw)
     if gender is None:
         raise MalformedPayload("must be 1 (Nam) or 2 (Nữ)", "gender")
     address = _text(address_raw, "address", required=False)
-    facility_code = _facility(clean_field(facility_raw, "facility_code"))
-    valid_from = parse_slash_date(clean_field(from_raw, "valid_from"), "valid_from")
+    facility_code = _facility(facility_raw)
+    valid_from = parse_slash_date(from_raw, "valid_from")
     valid_to = _optional_date(to_raw, "valid_to")
     issue_date = _optional_date(issue_raw, "issue_date")
-    management_code = _optional(management_raw, "management_code") or None
+    management_code = _optional(management_raw) or None
     if management_code is not None and not _MANAGEMENT.fullmatch(management_code):
         raise MalformedPayload("must be letters and digits", "management_code")
     guardian_name = _text(guardian_raw, "guardian_name", required=False)
-    area_field = _optional(area_raw, "living_area_code").upper() or None
+    area_field = _optional(area_raw).upper() or None
     if area_field is not None and area_field not in LIVING_AREA_FIELD_CODES:
         raise InvalidComponent("must be K1, K2, K3 or one of the digits 4 to 7", "living_area_code")
     five_years_from = _optional_date(five_raw, "five_years_from")
-    extra_fields = tuple(clean_field(value.strip(), f"field_{i + 15}") for i, value in enumerate(extra))
 
     today = today or date.today()
     birth = date_of_birth or date(year_of_birth, month_of_birth or 1, 1)
@@ -183,29 +188,29 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if five_years_from is not None and five_years_from < birth:
         warnings.append("five_years_from: is before the date of birth")
 
-    return trusted(BhytRecord,
-        card_code=card_code,
-        card_code_parts=parts,
-        bhxh_code=bhxh_code,
-        full_name=full_name,
-        date_of_birth=date_of_birth,
-        month_of_birth=month_of_birth,
-        year_of_birth=year_of_birth,
-        gender=gender,
-        address=address,
-        facility_code=facility_code,
-        valid_from=valid_from,
-        valid_to=valid_to,
-        issue_date=issue_date,
-        management_code=management_code,
-        guardian_name=guardian_name,
-        living_area_code=area_field,
-        living_area=LIVING_AREA_FIELD_CODES[area_field] if area_field else None,
-        five_years_from=five_years_from,
-        checksum=check.lower() if check else None,
-        extra_fields=extra_fields,
-        warnings=tuple(warnings),
-    )
+    return trusted(BhytRecord, {
+        "card_code": card_code,
+        "card_code_parts": parts,
+        "bhxh_code": bhxh_code,
+        "full_name": full_name,
+        "date_of_birth": date_of_birth,
+        "month_of_birth": month_of_birth,
+        "year_of_birth": year_of_birth,
+        "gender": gender,
+        "address": address,
+        "facility_code": facility_code,
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "issue_date": issue_date,
+        "management_code": management_code,
+        "guardian_name": guardian_name,
+        "living_area_code": area_field,
+        "living_area": LIVING_AREA_FIELD_CODES[area_field] if area_field else None,
+        "five_years_from": five_years_from,
+        "checksum": check.lower() if check else None,
+        "extra_fields": tuple(extra),
+        "warnings": tuple(warnings),
+    })
 
 
 def _date(value: date | None) -> str:

@@ -18,9 +18,9 @@ from .dates import format_birth_date, parse_birth_date, parse_compact_date
 from .errors import InconsistentRecord, MalformedPayload
 from .gender import Gender
 from .records import CccdRecord, CccdVariant
-from .text import clean_field
+from .text import reject_forbidden
 
-__all__ = ["parse_cccd_fields", "to_payload", "FIELD_NAMES"]
+__all__ = ["parse_cccd_fields", "to_payload", "field_name", "FIELD_NAMES"]
 
 #: The fields of the payload, in order.
 FIELD_NAMES = (
@@ -44,10 +44,18 @@ def _gender(text: str) -> Gender:
 
 
 def _required(value: str, field: str) -> str:
-    value = clean_field(value, field)
     if not value:
         raise MalformedPayload("is empty", field)
     return value
+
+
+def field_name(index: int) -> str:
+    """The name of the payload field at ``index`` (0-based), as errors give it.
+
+    >>> field_name(2), field_name(7)
+    ('full_name', 'field_8')
+    """
+    return FIELD_NAMES[index] if index < len(FIELD_NAMES) else f"field_{index + 1}"
 
 
 def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecord:
@@ -57,10 +65,10 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             f"has {len(fields)} fields; a CCCD payload has at least {len(FIELD_NAMES)}",
             "payload",
         )
-    known, extra = fields[: len(FIELD_NAMES)], fields[len(FIELD_NAMES) :]
-    id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw = (
-        clean_field(value, field) for value, field in zip(known, FIELD_NAMES)
-    )
+    reject_forbidden(fields, field_name)
+    id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw, *extra = [
+        value.strip() for value in fields
+    ]
     require_digits(id_raw, 12, "id_number")
     parts = parse_cccd_number(id_raw)
     old_id_number = validate_cmnd(old_raw) if old_raw else None
@@ -69,9 +77,8 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
     gender = _gender(gender_raw)
     address = _required(address_raw, "address")
     issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
-    extra_fields = tuple(clean_field(value, f"field_{i + 8}") for i, value in enumerate(extra))
-    while extra_fields and not extra_fields[-1]:
-        extra_fields = extra_fields[:-1]
+    while extra and not extra[-1]:
+        extra.pop()
 
     today = today or date.today()
     if (date_of_birth or date(year_of_birth, month_of_birth or 1, 1)) > today:
@@ -90,20 +97,20 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             "the sex digit of the ID number disagrees with the gender field", "id_number"
         )
 
-    return trusted(CccdRecord,
-        variant=CccdVariant.CAN_CUOC_2024 if extra_fields else CccdVariant.CCCD_2021,
-        id_number=parts.number,
-        id_number_parts=parts,
-        old_id_number=old_id_number,
-        full_name=full_name,
-        date_of_birth=date_of_birth,
-        month_of_birth=month_of_birth,
-        year_of_birth=year_of_birth,
-        gender=gender,
-        address=address,
-        issue_date=issue_date,
-        extra_fields=extra_fields,
-    )
+    return trusted(CccdRecord, {
+        "variant": CccdVariant.CAN_CUOC_2024 if extra else CccdVariant.CCCD_2021,
+        "id_number": parts.number,
+        "id_number_parts": parts,
+        "old_id_number": old_id_number,
+        "full_name": full_name,
+        "date_of_birth": date_of_birth,
+        "month_of_birth": month_of_birth,
+        "year_of_birth": year_of_birth,
+        "gender": gender,
+        "address": address,
+        "issue_date": issue_date,
+        "extra_fields": tuple(extra),
+    })
 
 
 def to_payload(record: CccdRecord) -> str:

@@ -14,16 +14,35 @@ from datetime import date
 
 from .errors import MalformedPayload
 
-__all__ = ["parse_compact_date", "parse_slash_date", "parse_birth_date", "format_birth_date"]
+__all__ = [
+    "EARLIEST_BIRTH_YEAR",
+    "parse_compact_date",
+    "parse_slash_date",
+    "parse_birth_date",
+    "format_birth_date",
+]
+
+#: A date of birth before this year is a misread or a typing error, not a
+#: living card holder (the oldest recorded person was born in 1875).
+EARLIEST_BIRTH_YEAR = 1800
 
 
 def _to_date(year: str, month: str, day: str, field: str) -> date:
-    if not (year + month + day).isascii() or not (year + month + day).isdigit():
+    """The date of a 4-digit year, 2-digit month and 2-digit day.
+
+    ``date.fromisoformat`` does the digit and calendar checks in C: given
+    ASCII text of exactly the shape ``yyyy-mm-dd`` it accepts only digits,
+    and it is about twice as fast as ``int()`` three times and ``date()``.
+    (tests/test_dates.py checks it against the plain digit check.)
+    """
+    if len(year) == 4 and len(month) == 2 and len(day) == 2 and (year + month + day).isascii():
+        try:
+            return date.fromisoformat(f"{year}-{month}-{day}")
+        except ValueError:
+            pass
+    if not ((year + month + day).isascii() and (year + month + day).isdigit()):
         raise MalformedPayload("is not a date (digits expected)", field)
-    try:
-        return date(int(year), int(month), int(day))
-    except ValueError:
-        raise MalformedPayload("is not a valid calendar date", field) from None
+    raise MalformedPayload("is not a valid calendar date", field)
 
 
 def parse_compact_date(text: str, field: str) -> date:
@@ -68,16 +87,22 @@ def parse_birth_date(text: str, field: str = "date_of_birth", *, slashes: bool) 
     (None, 3, 1990)
     """
     if len(text) == 4:
-        if not (text.isascii() and text.isdigit()) or int(text) < 1800:
+        if not (text.isascii() and text.isdigit()):
             raise MalformedPayload("must be a date, a month and year, or a year", field)
-        return None, None, int(text)
-    if len(text) == (7 if slashes else 6):
+        month, year = None, int(text)
+        full = None
+    elif len(text) == (7 if slashes else 6):
         if slashes and text[2] != "/":
             raise MalformedPayload("must be a date written dd/mm/yyyy, mm/yyyy or yyyy", field)
         first = _to_date(text[-4:], text[:2], "01", field)
-        return None, first.month, first.year
-    full = parse_slash_date(text, field) if slashes else parse_compact_date(text, field)
-    return full, full.month, full.year
+        month, year = first.month, first.year
+        full = None
+    else:
+        full = parse_slash_date(text, field) if slashes else parse_compact_date(text, field)
+        month, year = full.month, full.year
+    if year < EARLIEST_BIRTH_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_BIRTH_YEAR}", field)
+    return full, month, year
 
 
 def format_birth_date(value: date | None, month: int | None, year: int, *, slashes: bool) -> str:

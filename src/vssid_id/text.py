@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from .errors import MalformedPayload
 
@@ -30,6 +31,8 @@ __all__ = [
     "text_from_qr_bytes",
     "repair_mojibake",
     "clean_field",
+    "forbidden_character",
+    "reject_forbidden",
 ]
 
 #: Largest payload accepted. A version-40 QR symbol holds at most 2,953 bytes;
@@ -44,11 +47,24 @@ _FORBIDDEN = re.compile(
     "\ufeff\ud800-\udfff\ue000-\uf8ff\ufff0-\uffff]"
 )
 
+# Deleting these from ASCII text leaves only its control characters.
+_PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
+
 _BOM = "\ufeff"
 
 # Encodings a QR reader may have used to turn UTF-8 bytes into the wrong text.
 # Latin-1 first: it is the QR default and is a bijection on bytes.
 _MISREAD_ENCODINGS = ("latin-1", "cp1252", "shift_jis")
+
+# Letters that none of _MISREAD_ENCODINGS can encode, so text holding one is
+# no misreading: ă đ ĩ ũ ơ ư and the Latin Extended Additional block (ạ ễ ộ …)
+# that nearly every Vietnamese text uses, less the few letters Windows-1252
+# has (Œ œ Š š Ÿ Ž ž ƒ). Finding one early spares three failed encodings.
+# (tests/test_text.py checks that no misread encoding has any of them.)
+_NEVER_MISREAD = re.compile(
+    "[\u0100-\u0151\u0154-\u015f\u0162-\u0177\u0179-\u017c\u017f-\u0191"
+    "\u0193-\u024f\u1e00-\u1eff]"
+)
 
 
 def text_from_qr_bytes(raw: bytes) -> str:
@@ -86,7 +102,7 @@ def repair_mojibake(text: str) -> str:
     >>> repair_mojibake("Ê")  # a lone Latin-1 letter is not UTF-8: left alone
     'Ê'
     """
-    if text.isascii():
+    if text.isascii() or _NEVER_MISREAD.search(text):
         return text
     for encoding in _MISREAD_ENCODINGS:
         try:
@@ -136,6 +152,31 @@ def payload_text(payload: str | bytes) -> str:
     return text
 
 
+def forbidden_character(text: str) -> str | None:
+    """The first character of ``text`` that has no place on a card, or ``None``.
+
+    This runs on every payload, so the common case (nothing forbidden) takes
+    a fast path: ASCII text is checked with one ``bytes.translate`` pass, other
+    text with ``str.isprintable`` (whose rejects include every forbidden
+    character but two, checked apart). Only text that fails the fast check
+    goes through the exact pattern, which also allows the few non-printable
+    characters that are harmless (no-break space and other Unicode spaces,
+    unassigned code points).
+
+    >>> forbidden_character("Nguyễn Văn An") is None
+    True
+    >>> forbidden_character("An\\u202eX")
+    '\u202e'
+    """
+    if text.isascii():
+        if not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
+            return None
+    elif text.isprintable() and "\ufffd" not in text and "\ufffc" not in text:
+        return None
+    found = _FORBIDDEN.search(text)
+    return found.group() if found else None
+
+
 def clean_field(value: str, field: str) -> str:
     """Strip one field and refuse control, formatting and private-use characters.
 
@@ -148,9 +189,26 @@ def clean_field(value: str, field: str) -> str:
     ...
     vssid_id.errors.MalformedPayload: full_name: contains the forbidden character U+202E
     """
-    bad = _FORBIDDEN.search(value)
-    if bad:
-        raise MalformedPayload(
-            f"contains the forbidden character U+{ord(bad.group()):04X}", field
-        )
+    bad = forbidden_character(value)
+    if bad is not None:
+        raise MalformedPayload(f"contains the forbidden character U+{ord(bad):04X}", field)
     return value.strip()
+
+
+def reject_forbidden(fields: list[str], field_name: Callable[[int], str]) -> None:
+    """Refuse a split payload if any field holds a forbidden character.
+
+    One scan of the whole payload; only when it finds something are the fields
+    scanned one by one, so that the error names the field (``field_name``
+    gives the name of the field at an index). After this, the fields need no
+    further scan: a parser only strips them.
+
+    >>> reject_forbidden(["001090123456", "An\\x07"], lambda index: f"field_{index + 1}")
+    Traceback (most recent call last):
+    ...
+    vssid_id.errors.MalformedPayload: field_2: contains the forbidden character U+0007
+    """
+    if forbidden_character("|".join(fields)) is None:
+        return
+    for index, value in enumerate(fields):
+        clean_field(value, field_name(index))

@@ -19,7 +19,7 @@ def clean(code: object, field: str) -> str:
     """
     if not isinstance(code, str):
         raise InvalidFormat(f"must be a str, not {type(code).__name__}", field)
-    return _SEPARATORS.sub("", code)
+    return code if code.isalnum() else _SEPARATORS.sub("", code)  # isalnum: nothing to drop
 
 
 def require_digits(code: str, length: int, field: str) -> str:
@@ -32,28 +32,31 @@ def require_digits(code: str, length: int, field: str) -> str:
 
 
 _DEFAULTS: dict[type, dict[str, Any]] = {}
+_new = object.__new__  # pydantic models have no __new__ of their own
+_set = object.__setattr__  # what model_construct uses: frozen models refuse setattr
 
 
-def trusted(cls: type[M], **values: Any) -> M:
+def trusted(cls: type[M], values: dict[str, Any]) -> M:
     """An instance of the pydantic model ``cls`` from values already validated.
 
     The parsers check every field themselves (that is how their errors name
     the field), so pydantic's own validation would only repeat the work: this
-    builds the frozen model the way ``model_construct`` does, about four
-    times faster (two models per parse; see docs/benchmarks.md).
-    Every required field must be given (the rest take their defaults); the
-    result compares, hashes and
-    serialises like a validated instance (tests/test_codes.py checks it).
+    builds the frozen model the way ``model_construct`` does, about five
+    times faster (docs/benchmarks.md). ``values`` is a dict rather than
+    keyword arguments because passing twenty keywords costs more than the
+    rest of the construction. Every required field must be given (the rest
+    take their defaults); the result compares, hashes and serialises like a
+    validated instance (tests/test_codes.py checks it).
     """
     defaults = _DEFAULTS.get(cls)
     if defaults is None:  # every field in declaration order, with its default (None if required)
         defaults = _DEFAULTS[cls] = {
             name: None if info.is_required() else info.default for name, info in cls.model_fields.items()
         }
-    data = {**defaults, **values}  # keeps the declaration order of ``defaults``
-    instance = cls.__new__(cls)
-    object.__setattr__(instance, "__dict__", data)
-    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
+    instance = _new(cls)
+    # Merged into the defaults to keep the declaration order, where there are defaults.
+    _set(instance, "__dict__", {**defaults, **values} if len(values) < len(defaults) else values)
+    _set(instance, "__pydantic_fields_set__", set(values))
+    _set(instance, "__pydantic_extra__", None)
+    _set(instance, "__pydantic_private__", None)
     return instance

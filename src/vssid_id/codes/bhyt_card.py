@@ -33,7 +33,6 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
 from ..tables import BENEFICIARY_TYPES, BENEFIT_LEVELS, BHYT_ISSUER_PROVINCES
-from . import bhxh
 from ._util import clean, trusted
 
 __all__ = ["BhytCardCodeParts", "compact", "validate", "is_valid", "parse_bhyt_card_code"]
@@ -85,18 +84,18 @@ def parse_bhyt_card_code(code: str, field: str = _FIELD) -> BhytCardCodeParts:
     province_name = BHYT_ISSUER_PROVINCES.get(code[3:5])
     if province_name is None:
         raise InvalidComponent("the province code is not in the official list", field)
-    return trusted(BhytCardCodeParts,
-        card_code=code,
-        beneficiary_code=beneficiary.code,
-        beneficiary_vi=beneficiary.label_vi,
-        beneficiary_en=beneficiary.label_en,
-        benefit_level=level.level,
-        benefit_level_vi=level.label_vi,
-        benefit_level_en=level.label_en,
-        province_code=code[3:5],
-        province_name=province_name,
-        bhxh_code=bhxh.validate(code[5:], field),
-    )
+    return trusted(BhytCardCodeParts, {
+        "card_code": code,
+        "beneficiary_code": beneficiary.code,
+        "beneficiary_vi": beneficiary.label_vi,
+        "beneficiary_en": beneficiary.label_en,
+        "benefit_level": level.level,
+        "benefit_level_vi": level.label_vi,
+        "benefit_level_en": level.label_en,
+        "province_code": code[3:5],
+        "province_name": province_name,
+        "bhxh_code": code[5:],  # ten digits, checked above: a valid BHXH number
+    })
 
 
 def validate(code: str) -> str:

@@ -82,15 +82,15 @@ def parse_cccd_number(number: str, field: str = _FIELD) -> CccdNumberParts:
         raise InvalidComponent("the province code is not in the official list", field)
     digit = int(number[3])
     century_start = 1900 + 100 * (digit // 2)
-    return trusted(CccdNumberParts,
-        number=number,
-        province_code=province_code,
-        province_name=province_name,
-        century_start=century_start,
-        gender=Gender.FEMALE if digit % 2 else Gender.MALE,
-        birth_year=century_start + int(number[4:6]),
-        serial=number[6:],
-    )
+    return trusted(CccdNumberParts, {
+        "number": number,
+        "province_code": province_code,
+        "province_name": province_name,
+        "century_start": century_start,
+        "gender": Gender.FEMALE if digit % 2 else Gender.MALE,
+        "birth_year": century_start + int(number[4:6]),
+        "serial": number[6:],
+    })
 
 
 def validate(number: str) -> str:
