@@ -191,3 +191,26 @@ def test_scan_parses_the_sample_card():
     [result] = vssid_id.scan(cli._sample_path())
     assert result.ok and result.record.kind == "cccd"
     assert result.record.to_payload() == result.payload.text
+
+
+def test_scan_parses_each_payload_once_with_the_callers_today(monkeypatch, cccd_payload):
+    from datetime import date
+
+    from vssid_id import scanner
+
+    calls = []
+
+    def counting_parse(text, *, today=None):
+        calls.append(today)
+        return vssid_id.parse(text, today=today)
+
+    monkeypatch.setattr(scanner, "parse", counting_parse)
+    [result] = vssid_id.scan(card_bgr(cccd_payload), today=date(2026, 11, 25))
+    assert result.ok and calls == [date(2026, 11, 25)]
+
+    # A day before the holder's birth: the same payload is now invalid, and
+    # the stop test agrees with the result (the whole ladder ran, nothing parsed).
+    calls.clear()
+    [result] = vssid_id.scan(card_bgr(cccd_payload), today=date(1901, 1, 1))
+    assert isinstance(result.error, errors.MalformedPayload) and result.error.field == "date_of_birth"
+    assert calls == [date(1901, 1, 1)]

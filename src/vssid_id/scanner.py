@@ -58,11 +58,30 @@ def scan(
     Codes that were read but do not parse are returned with their ``error``.
     An empty list means no QR code was found.
     """
-    payloads = decode(image, accept=parses, find_all=find_all, on_step=on_step, **decode_options)
+    # Each distinct payload is parsed once, with the caller's ``today``: the
+    # outcome serves as the decoder's stop test and then as the result.
+    outcomes: dict[str, CccdRecord | BhytRecord | VssidError] = {}
+
+    def outcome(text: str) -> CccdRecord | BhytRecord | VssidError:
+        if text not in outcomes:
+            try:
+                outcomes[text] = parse(text, today=today)
+            except VssidError as error:
+                outcomes[text] = error
+        return outcomes[text]
+
+    payloads = decode(
+        image,
+        accept=lambda text: not isinstance(outcome(text), VssidError),
+        find_all=find_all,
+        on_step=on_step,
+        **decode_options,
+    )
     results = []
     for payload in payloads:
-        try:
-            results.append(ScanResult(payload, parse(payload.text, today=today), None))
-        except VssidError as error:
-            results.append(ScanResult(payload, None, error))
+        result = outcome(payload.text)
+        if isinstance(result, VssidError):
+            results.append(ScanResult(payload, None, result))
+        else:
+            results.append(ScanResult(payload, result, None))
     return results
