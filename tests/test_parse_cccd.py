@@ -119,11 +119,47 @@ def test_mojibake_from_a_shift_jis_reader_is_repaired():
     assert vssid_id.parse(garbled, today=TODAY).full_name == name
 
 
-def test_trailing_extra_fields_are_kept_and_mark_the_2024_card():
+def test_trailing_extra_fields_are_kept_verbatim_and_mark_the_2024_card():
     record = vssid_id.parse(PAYLOAD + "|extra|", today=TODAY)
     assert record.variant is CccdVariant.CAN_CUOC_2024
-    assert record.extra_fields == ("extra",)
+    assert record.extra_fields == ("extra", "")
+    assert record.to_payload() == PAYLOAD + "|extra|"
     assert vssid_id.parse(record.to_payload(), today=TODAY) == record
+
+
+def test_can_cuoc_eleven_field_layout():
+    """The 2024 card: the seven CCCD fields, then four empty ones."""
+    payload = fields(issue_date="02092024") + "||||"
+    record = vssid_id.parse(payload, today=TODAY)
+    assert record.variant is CccdVariant.CAN_CUOC_2024
+    assert (record.full_name, record.issue_date, record.address) == (NAME, date(2024, 9, 2), ADDRESS)
+    assert record.extra_fields == ("", "", "", "")
+    assert record.to_payload() == payload
+
+
+@pytest.mark.parametrize(
+    "issue_date, expected",
+    [("30062024", CccdVariant.CCCD_2021), ("01072024", CccdVariant.CAN_CUOC_2024), ("", CccdVariant.CCCD_2021)],
+)
+def test_a_card_issued_from_1_july_2024_is_a_can_cuoc_card(issue_date, expected):
+    assert vssid_id.parse(fields(issue_date=issue_date), today=TODAY).variant is expected
+
+
+def test_childs_can_cuoc_card():
+    """A child under 14 (cards for children exist since 1 July 2024): no old ID number."""
+    payload = "001320001234||Trần Ngọc Hà|14022020|Nữ|Thôn Đông, Xã Tân Phú, Hà Nội|10082024||||"
+    record = vssid_id.parse(payload, today=TODAY)
+    assert record.variant is CccdVariant.CAN_CUOC_2024
+    assert (record.old_id_number, record.gender, record.date_of_birth) == (None, Gender.FEMALE, date(2020, 2, 14))
+    assert record.id_number_parts.birth_year == 2020
+    assert record.to_form()["số CCCD"] == "001320001234"
+    assert record.to_payload() == payload
+
+
+def test_cancelled_twelve_digit_id_number_in_the_old_id_field():
+    """Nghị định 70/2024, Điều 12: the QR carries a cancelled ID number where there is one."""
+    record = vssid_id.parse(fields(old_id_number="001090999999"), today=TODAY)
+    assert record.old_id_number == "001090999999"
 
 
 # --- errors -------------------------------------------------------------------

@@ -20,7 +20,15 @@ from .gender import Gender
 from .records import CccdRecord, CccdVariant
 from .text import reject_forbidden
 
-__all__ = ["parse_cccd_fields", "to_payload", "field_name", "FIELD_NAMES"]
+__all__ = [
+    "parse_cccd_fields",
+    "to_payload",
+    "field_name",
+    "variant",
+    "FIELD_NAMES",
+    "CAN_CUOC_FIELD_COUNT",
+    "CAN_CUOC_FROM",
+]
 
 #: The fields of the payload, in order.
 FIELD_NAMES = (
@@ -32,6 +40,15 @@ FIELD_NAMES = (
     "address",
     "issue_date",
 )
+
+#: How many fields the payload of the Căn cước card (issued from 1 July 2024)
+#: has: the seven above, then four that are empty on every public example
+#: (docs/formats.md). Their meaning is not published, so they are kept verbatim.
+CAN_CUOC_FIELD_COUNT = 11
+
+#: The day Luật Căn cước 2023 took effect: every card issued from then on is
+#: a Căn cước card (Thông tư 16/2024/TT-BCA template).
+CAN_CUOC_FROM = date(2024, 7, 1)
 
 _GENDERS = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
 
@@ -58,6 +75,25 @@ def field_name(index: int) -> str:
     return FIELD_NAMES[index] if index < len(FIELD_NAMES) else f"field_{index + 1}"
 
 
+def variant(field_count: int, issue_date: date | None, extra_fields: tuple[str, ...]) -> CccdVariant:
+    """Which card a payload comes from.
+
+    A Căn cước card (2024) when the payload has the eleven-field layout, holds
+    something after the seventh field, or was issued on or after
+    :data:`CAN_CUOC_FROM`; otherwise the chip-based CCCD (2021).
+
+    >>> variant(7, date(2021, 8, 15), ()).value, variant(11, None, ('', '', '', '')).value
+    ('cccd_2021', 'can_cuoc_2024')
+    """
+    if (
+        field_count >= CAN_CUOC_FIELD_COUNT
+        or any(extra_fields)
+        or (issue_date is not None and issue_date >= CAN_CUOC_FROM)
+    ):
+        return CccdVariant.CAN_CUOC_2024
+    return CccdVariant.CCCD_2021
+
+
 def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecord:
     """Build a :class:`CccdRecord` from a payload already split on ``|``."""
     if len(fields) < len(FIELD_NAMES):
@@ -77,8 +113,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
     gender = _gender(gender_raw)
     address = _required(address_raw, "address")
     issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
-    while extra and not extra[-1]:
-        extra.pop()
+    extra_fields = tuple(extra)  # verbatim, empty ones too: to_payload() gives the same text back
 
     today = today or date.today()
     if (date_of_birth or date(year_of_birth, month_of_birth or 1, 1)) > today:
@@ -98,7 +133,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         )
 
     return trusted(CccdRecord, {
-        "variant": CccdVariant.CAN_CUOC_2024 if extra else CccdVariant.CCCD_2021,
+        "variant": variant(len(fields), issue_date, extra_fields),
         "id_number": parts.number,
         "id_number_parts": parts,
         "old_id_number": old_id_number,
@@ -109,7 +144,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         "gender": gender,
         "address": address,
         "issue_date": issue_date,
-        "extra_fields": tuple(extra),
+        "extra_fields": extra_fields,
     })
 
 

@@ -70,7 +70,9 @@ class CccdVariant(str, Enum):
     CCCD_2021 = "cccd_2021"
     """Chip-based Căn cước công dân (Thông tư 06/2021/TT-BCA), 7 fields."""
     CAN_CUOC_2024 = "can_cuoc_2024"
-    """Căn cước under Luật Căn cước 2023, issued from 1 July 2024."""
+    """Căn cước under Luật Căn cước 2023 (Thông tư 16/2024/TT-BCA), issued
+    from 1 July 2024, also to children under 14: the same seven fields, then
+    four more (11 in all)."""
 
 
 class _Record(BaseModel):
@@ -101,7 +103,11 @@ class CccdRecord(_Record):
     address: str
     issue_date: date | None
     extra_fields: tuple[str, ...] = ()
-    """Fields after the known ones, kept verbatim (NFC) rather than dropped."""
+    """Fields after the seventh, kept verbatim (NFC), empty ones included so
+    that :meth:`to_payload` gives back the card's exact text. The Căn cước
+    card has four, empty on every public example; what they may hold (the
+    law lists a cancelled ID number, and parents' names on children's cards)
+    is not published field by field, so they are not interpreted."""
 
     def to_form(self) -> dict[str, str]:
         """The fields this card fills on the VssID registration form."""

@@ -21,10 +21,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from .cccd_payload import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM
+from .cccd_payload import FIELD_NAMES as CCCD_FIELD_NAMES
+from .cccd_payload import variant as cccd_variant
 from .codes.bhyt_card import parse_bhyt_card_code
 from .codes.cccd import parse_cccd_number
 from .gender import Gender
-from .records import BhytRecord, CccdRecord, CccdVariant
+from .records import BhytRecord, CccdRecord
 from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, LIVING_AREA_FIELD_CODES, PROVINCES, USUAL_BENEFIT_LEVEL
 
 __all__ = [
@@ -77,18 +80,28 @@ def _id_number(rng: random.Random, birth: date, gender: Gender) -> str:
 
 
 def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1)) -> CccdRecord:
-    """A consistent CCCD / Căn cước record."""
+    """A consistent CCCD / Căn cước record.
+
+    One in five is a child's card (under 14, possible only since 1 July 2024,
+    so always a Căn cước card); cards issued from that day carry the
+    eleven-field Căn cước layout.
+    """
     gender = rng.choice(list(Gender))
-    birth = _birth_date(rng, today - timedelta(days=365 * 14))
+    child = rng.random() < 0.2
+    if child:
+        birth = _birth_date(rng, today, oldest=13)
+        first_issue = max(birth, CAN_CUOC_FROM)
+        issue = first_issue + timedelta(days=rng.randint(0, (today - first_issue).days))
+    else:
+        birth = _birth_date(rng, today - timedelta(days=365 * 14))
+        issue = max(birth, today - timedelta(days=rng.randint(0, 5 * 365)))
     number = _id_number(rng, birth, gender)
-    issue = today - timedelta(days=rng.randint(0, 5 * 365))
-    if issue < birth:
-        issue = birth
+    extra = ("",) * (CAN_CUOC_FIELD_COUNT - len(CCCD_FIELD_NAMES)) if issue >= CAN_CUOC_FROM else ()
     return CccdRecord(
-        variant=CccdVariant.CCCD_2021,
+        variant=cccd_variant(len(CCCD_FIELD_NAMES) + len(extra), issue, extra),
         id_number=number,
         id_number_parts=parse_cccd_number(number),
-        old_id_number=f"{rng.randrange(10**9):09d}" if rng.random() < 0.5 else None,
+        old_id_number=f"{rng.randrange(10**9):09d}" if not child and rng.random() < 0.5 else None,
         full_name=synthetic_name(rng, gender),
         date_of_birth=birth,
         month_of_birth=birth.month,
@@ -96,6 +109,7 @@ def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1))
         gender=gender,
         address=synthetic_address(rng),
         issue_date=issue,
+        extra_fields=extra,
     )
 
 
