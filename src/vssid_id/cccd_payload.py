@@ -75,18 +75,18 @@ def field_name(index: int) -> str:
     return FIELD_NAMES[index] if index < len(FIELD_NAMES) else f"field_{index + 1}"
 
 
-def variant(field_count: int, issue_date: date | None, extra_fields: tuple[str, ...]) -> CccdVariant:
+def variant(issue_date: date | None, extra_fields: tuple[str, ...]) -> CccdVariant:
     """Which card a payload comes from.
 
     A Căn cước card (2024) when the payload has the eleven-field layout, holds
     something after the seventh field, or was issued on or after
     :data:`CAN_CUOC_FROM`; otherwise the chip-based CCCD (2021).
 
-    >>> variant(7, date(2021, 8, 15), ()).value, variant(11, None, ('', '', '', '')).value
+    >>> variant(date(2021, 8, 15), ()).value, variant(None, ('', '', '', '')).value
     ('cccd_2021', 'can_cuoc_2024')
     """
     if (
-        field_count >= CAN_CUOC_FIELD_COUNT
+        len(FIELD_NAMES) + len(extra_fields) >= CAN_CUOC_FIELD_COUNT
         or any(extra_fields)
         or (issue_date is not None and issue_date >= CAN_CUOC_FROM)
     ):
@@ -133,7 +133,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         )
 
     return trusted(CccdRecord, {
-        "variant": variant(len(fields), issue_date, extra_fields),
+        "variant": variant(issue_date, extra_fields),
         "id_number": parts.number,
         "id_number_parts": parts,
         "old_id_number": old_id_number,

@@ -98,7 +98,7 @@ def synthetic_cccd_record(rng: random.Random, *, today: date = date(2026, 1, 1))
     number = _id_number(rng, birth, gender)
     extra = ("",) * (CAN_CUOC_FIELD_COUNT - len(CCCD_FIELD_NAMES)) if issue >= CAN_CUOC_FROM else ()
     return CccdRecord(
-        variant=cccd_variant(len(CCCD_FIELD_NAMES) + len(extra), issue, extra),
+        variant=cccd_variant(issue, extra),
         id_number=number,
         id_number_parts=parse_cccd_number(number),
         old_id_number=f"{rng.randrange(10**9):09d}" if not child and rng.random() < 0.5 else None,
