@@ -124,6 +124,21 @@ def test_masking_both_bhyt_templates(capsys):
     assert seen == {True, False}
 
 
+def test_masking_keeps_only_the_year_of_birth():
+    from vssid_id.masking import mask_record
+
+    for make in (synthetic_cccd_record, synthetic_bhyt_record):
+        for seed in range(20):
+            record = make(random.Random(seed))
+            masked = mask_record(record)
+            assert masked["year_of_birth"] == record.year_of_birth
+            if record.month_of_birth is not None:
+                assert masked["month_of_birth"] == "**"
+            if record.date_of_birth is not None:
+                assert masked["date_of_birth"] == f"****-**-** ({record.year_of_birth})"
+                assert record.date_of_birth.isoformat() not in json.dumps(masked)
+
+
 def test_invalid_payload_exit_2_names_the_field(capsys):
     bad = CCCD.to_payload().replace("|Nam|", "|X|").replace("|Nữ|", "|X|")
     status, out, _ = run(capsys, "--payload", bad, "--json")

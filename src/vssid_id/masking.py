@@ -8,7 +8,7 @@ The rules, applied by :func:`mask_record`:
   (not personal) and masks the BHXH number inside it the same way;
 * names (holder and, on a child's BHYT card, guardian): initials only (``Nguyễn Văn An`` → ``N. V. A.``);
 * addresses: only the last comma-separated part, the province, is kept;
-* dates of birth: only the year is kept;
+* dates of birth: only the year is kept (the month of birth is masked too);
 * fields whose meaning the library does not know (``extra_fields``): ``***``.
 
 Dates of issue and validity, codes of facilities and provinces, and the
@@ -59,6 +59,8 @@ def mask_address(value: str | None) -> str | None:
 def _mask_birth(data: dict[str, Any]) -> None:
     if data.get("date_of_birth"):
         data["date_of_birth"] = f"****-**-** ({data['year_of_birth']})"
+    if data.get("month_of_birth") is not None:
+        data["month_of_birth"] = "**"
 
 
 def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
@@ -73,7 +75,6 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         parts = data["id_number_parts"]
         parts["number"] = mask_number(parts["number"])
         parts["serial"] = mask_number(parts["serial"])
-        data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
     else:
         bhxh = mask_number(data["bhxh_code"])
         data["bhxh_code"] = bhxh
@@ -84,5 +85,5 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
             parts["bhxh_code"] = bhxh
         data["management_code"] = mask_number(data["management_code"])
         data["guardian_name"] = mask_name(data["guardian_name"])
-        data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
+    data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
     return data
