@@ -139,7 +139,7 @@ def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
 def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecord:
     """Build a :class:`BhytRecord` from a payload already split on ``|``."""
     reject_forbidden(fields, field_name)
-    data, check, extra = _split([value.strip() for value in fields])
+    data, check, extra = _split(list(map(str.strip, fields)))
     if check is not None and not _CHECK.fullmatch(check):
         raise MalformedPayload("must be hex digits, optionally '-' and more hex digits", "checksum")
     (card_raw, name_raw, dob_raw, gender_raw, address_raw, facility_raw, from_raw, to_raw,

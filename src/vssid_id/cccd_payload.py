@@ -102,9 +102,8 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             "payload",
         )
     reject_forbidden(fields, field_name)
-    id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw, *extra = [
-        value.strip() for value in fields
-    ]
+    (id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw,
+     *extra) = map(str.strip, fields)
     require_digits(id_raw, 12, "id_number")
     parts = parse_cccd_number(id_raw)
     old_id_number = validate_cmnd(old_raw) if old_raw else None

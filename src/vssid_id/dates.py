@@ -28,21 +28,20 @@ EARLIEST_BIRTH_YEAR = 1800
 
 
 def _to_date(year: str, month: str, day: str, field: str) -> date:
-    """The date of a 4-digit year, 2-digit month and 2-digit day.
+    """The date of a 4-character year, 2-character month and 2-character day.
 
     ``date.fromisoformat`` does the digit and calendar checks in C: given
-    ASCII text of exactly the shape ``yyyy-mm-dd`` it accepts only digits,
+    text of exactly the shape ``yyyy-mm-dd`` it accepts ASCII digits only,
     and it is about twice as fast as ``int()`` three times and ``date()``.
-    (tests/test_dates.py checks it against the plain digit check.)
+    (tests/test_dates.py holds it to the plain digit rule.)
     """
-    if len(year) == 4 and len(month) == 2 and len(day) == 2 and (year + month + day).isascii():
-        try:
-            return date.fromisoformat(f"{year}-{month}-{day}")
-        except ValueError:
-            pass
-    if not ((year + month + day).isascii() and (year + month + day).isdigit()):
-        raise MalformedPayload("is not a date (digits expected)", field)
-    raise MalformedPayload("is not a valid calendar date", field)
+    try:
+        return date.fromisoformat(f"{year}-{month}-{day}")
+    except ValueError:
+        digits = year + month + day
+        if digits.isascii() and digits.isdigit():
+            raise MalformedPayload("is not a valid calendar date", field) from None
+        raise MalformedPayload("is not a date (digits expected)", field) from None
 
 
 def parse_compact_date(text: str, field: str) -> date:
