@@ -88,14 +88,12 @@ def parse_birth_date(text: str, field: str = "date_of_birth", *, slashes: bool) 
     if len(text) == 4:
         if not (text.isascii() and text.isdigit()):
             raise MalformedPayload("must be a date, a month and year, or a year", field)
-        month, year = None, int(text)
-        full = None
+        full, month, year = None, None, int(text)
     elif len(text) == (7 if slashes else 6):
         if slashes and text[2] != "/":
             raise MalformedPayload("must be a date written dd/mm/yyyy, mm/yyyy or yyyy", field)
         first = _to_date(text[-4:], text[:2], "01", field)
-        month, year = first.month, first.year
-        full = None
+        full, month, year = None, first.month, first.year
     else:
         full = parse_slash_date(text, field) if slashes else parse_compact_date(text, field)
         month, year = full.month, full.year
