@@ -72,10 +72,14 @@ def field_name(index: int) -> str:
     return "checksum" if index == len(FIELD_NAMES) else f"field_{index + 1}"
 
 
+def _optional(value: str) -> str:
+    """The field with the card's ``-`` for "nothing" made empty."""
+    return "" if value == _EMPTY else value
+
+
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it; plain text is accepted too."""
-    if value == _EMPTY:
-        value = ""
+    value = _optional(value)
     if value and _HEX_CHARS.fullmatch(value):  # no name or address is made of hex digits alone
         if len(value) % 2:
             raise MalformedPayload("is hex with an odd number of digits", field)
@@ -104,13 +108,9 @@ def _facility(value: str) -> str:
     return code
 
 
-def _optional(value: str) -> str:
-    """The field with the card's ``-`` for "nothing" made empty."""
-    return "" if value == _EMPTY else value
-
-
 def _optional_date(value: str, field: str) -> date | None:
-    return parse_slash_date(value, field) if value and value != _EMPTY else None
+    value = _optional(value)
+    return parse_slash_date(value, field) if value else None
 
 
 def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
