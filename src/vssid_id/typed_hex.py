@@ -37,7 +37,8 @@ to **plausible card text** or the value is refused:
 * in an address (any field not a name) also digits and ``,`` ``/`` ``(``
   ``)`` ``:`` ``;`` ``&`` ``#``;
 * an address holds at least two letters; a name at least two words (family
-  name and given name, as every Vietnamese name has), each with a letter:
+  name and given name, as every Vietnamese name has), begins with a letter
+  and does not end with ``-`` or ``'``:
   ``75`` (which would decode to ``u``) and ``7565`` (``ue``) are refused.
   A name written in plain digits is therefore refused whichever way it is
   read: as plain text it is no name, as hex it decodes to no name unless it
@@ -70,11 +71,9 @@ VIETNAMESE_LETTERS = "àáảãạăằắẳẵặâầấẩẫậèéẻẽ�
 _LETTER = "A-Za-z" + VIETNAMESE_LETTERS + VIETNAMESE_LETTERS.upper()
 _NAME_OTHER = " .'\\-"
 _ADDRESS_OTHER = _NAME_OTHER + "0-9,/():;&#"
-_NAME_MARKS = ".'\\-"
-# A name: at least two words (family name and given name), each with a letter.
-_NAME_WORD = f"[{_NAME_MARKS}]*[{_LETTER}][{_LETTER}{_NAME_MARKS}]*"
-_PLAUSIBLE_NAME = re.compile(f"{_NAME_WORD}(?: +{_NAME_WORD})+")
-# An address: only allowed characters, and at least two letters.
+# A name: only these characters; _plausible checks the two words.
+_PLAUSIBLE_NAME = re.compile(f"[{_LETTER}{_NAME_OTHER}]*")
+# An address: only these characters, and at least two letters.
 _PLAUSIBLE_ADDRESS = re.compile(
     f"[{_ADDRESS_OTHER}]*[{_LETTER}][{_ADDRESS_OTHER}]*[{_LETTER}][{_LETTER}{_ADDRESS_OTHER}]*"
 )
@@ -140,8 +139,13 @@ def _plausible(text: str, field: str) -> str | None:
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.strip()
-    pattern = _PLAUSIBLE_NAME if field in NAME_FIELDS else _PLAUSIBLE_ADDRESS
-    return text if pattern.fullmatch(text) else None
+    if field in NAME_FIELDS:
+        # Stripped, so a space means two words; the name begins with a letter
+        # (only letters pass isalpha here) and does not end with - or '.
+        if _PLAUSIBLE_NAME.fullmatch(text) and " " in text and text[0].isalpha() and text[-1] not in "-'":
+            return text
+        return None
+    return text if _PLAUSIBLE_ADDRESS.fullmatch(text) else None
 
 
 def hex_field_text(value: str, field: str) -> str | None:
@@ -169,30 +173,26 @@ def hex_field_text(value: str, field: str) -> str | None:
             raw = bytes.fromhex(value)
         except ValueError:
             raw = None
-        if raw is not None:
-            return _decode_hex(raw, field)
-        if len(value) % 2 and all(char in _HEX_DIGITS for char in value):
-            raise MalformedPayload("is hex with an odd number of digits", field)
-        return None
+        if raw is None:
+            if len(value) % 2 and all(char in _HEX_DIGITS for char in value):
+                raise MalformedPayload("is hex with an odd number of digits", field)
+            return None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        # Raised outside the except blocks: their exceptions hold the data.
+        if text is None:
+            raise MalformedPayload("is hex but not of valid UTF-8", field)
+        plausible = _plausible(text, field)
+        if plausible is None:
+            raise MalformedPayload("is hex but does not decode to plausible card text", field)
+        return plausible
     value = unicodedata.normalize("NFC", value)
     if not (any(char.isdigit() and char.isascii() for char in value)
             and all(char in _TYPED_HEX_CHARS for char in value)):
         return None
     return _repair_typed_hex(value, field)
-
-
-def _decode_hex(raw: bytes, field: str) -> str:
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = None
-    # Raised outside the except blocks: their exceptions hold the data.
-    if text is None:
-        raise MalformedPayload("is hex but not of valid UTF-8", field)
-    plausible = _plausible(text, field)
-    if plausible is None:
-        raise MalformedPayload("is hex but does not decode to plausible card text", field)
-    return plausible
 
 
 def _repair_typed_hex(value: str, field: str) -> str:
