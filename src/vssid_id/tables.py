@@ -110,14 +110,15 @@ class Province2025(NamedTuple):
     name: str
     """The name without its unit type (``"Thái Nguyên"``), as :data:`PROVINCES` writes names."""
     full_name: str
-    """The official name with its unit type (``"Tỉnh Thái Nguyên"``, ``"Thành phố Huế"``)."""
+    """The official name with its unit type as in force today (``"Tỉnh Thái Nguyên"``,
+    ``"Thành phố Huế"``); see :data:`PROVINCES_MERGED_2025` for the 2026 changes."""
 
 
 def _province_2025(code: str, name: str, unit: str = "Tỉnh") -> Province2025:
     return Province2025(code, name, f"{unit} {name}")
 
 
-_CITY = "Thành phố"  # the six centrally-run cities (thành phố trực thuộc trung ương)
+_CITY = "Thành phố"  # centrally-run cities (thành phố trực thuộc trung ương)
 _HA_NOI = _province_2025("01", "Hà Nội", _CITY)
 _CAO_BANG = _province_2025("04", "Cao Bằng")
 _TUYEN_QUANG = _province_2025("08", "Tuyên Quang")
@@ -127,8 +128,8 @@ _SON_LA = _province_2025("14", "Sơn La")
 _LAO_CAI = _province_2025("15", "Lào Cai")
 _THAI_NGUYEN = _province_2025("19", "Thái Nguyên")
 _LANG_SON = _province_2025("20", "Lạng Sơn")
-_QUANG_NINH = _province_2025("22", "Quảng Ninh")
-_BAC_NINH = _province_2025("24", "Bắc Ninh")
+_QUANG_NINH = _province_2025("22", "Quảng Ninh", _CITY)
+_BAC_NINH = _province_2025("24", "Bắc Ninh", _CITY)
 _PHU_THO = _province_2025("25", "Phú Thọ")
 _HAI_PHONG = _province_2025("31", "Hải Phòng", _CITY)
 _HUNG_YEN = _province_2025("33", "Hưng Yên")
@@ -144,7 +145,7 @@ _GIA_LAI = _province_2025("52", "Gia Lai")
 _KHANH_HOA = _province_2025("56", "Khánh Hòa")
 _DAK_LAK = _province_2025("66", "Đắk Lắk")
 _LAM_DONG = _province_2025("68", "Lâm Đồng")
-_DONG_NAI = _province_2025("75", "Đồng Nai")
+_DONG_NAI = _province_2025("75", "Đồng Nai", _CITY)
 _HO_CHI_MINH = _province_2025("79", "Hồ Chí Minh", _CITY)
 _TAY_NINH = _province_2025("80", "Tây Ninh")
 _DONG_THAP = _province_2025("82", "Đồng Tháp")
@@ -165,6 +166,13 @@ _CA_MAU = _province_2025("96", "Cà Mau")
 #: of the merged provinces, not always the one whose name was kept: Lào Cai is
 #: 15, the old code of Yên Bái) are those of Quyết định 19/2025/QĐ-TTg (Bảng
 #: danh mục và mã số các đơn vị hành chính Việt Nam, in force 1/7/2025).
+#:
+#: Six of the 34 were centrally-run cities on 1 July 2025 (Hà Nội, Hải Phòng,
+#: Huế, Đà Nẵng, Hồ Chí Minh, Cần Thơ); three provinces have since become
+#: cities over the same territory and code, so their official name now starts
+#: with "Thành phố": Đồng Nai (Nghị quyết 30/2026/QH16, in force 30/4/2026),
+#: Quảng Ninh (Nghị quyết 36/2026/QH16, in force 1/9/2026) and Bắc Ninh
+#: (Nghị quyết 39/2026/QH16, in force 20/9/2026).
 PROVINCES_MERGED_2025: Mapping[str, Province2025] = MappingProxyType({
     "01": _HA_NOI,
     "02": _TUYEN_QUANG,  # Hà Giang
