@@ -236,9 +236,10 @@ _OLD_PROVINCE_BY_KEY: Mapping[str, str] = MappingProxyType({
     **{_province_key(name): code for code, name in PROVINCES.items()},
     **_PROVINCE_ALIASES,
 })
-_PROVINCE_2025_BY_KEY: Mapping[str, Province2025] = MappingProxyType(
-    {_province_key(p.name): p for p in PROVINCES_2025.values()}
-)
+_PROVINCE_2025_BY_KEY: Mapping[str, Province2025] = MappingProxyType({
+    **{_province_key(p.name): p for p in PROVINCES_2025.values()},
+    **{alias: PROVINCES_2025[code] for alias, code in _PROVINCE_ALIASES.items() if code in ("46", "79")},
+})
 
 _index: _Index | None = None
 _index_lock = threading.Lock()
