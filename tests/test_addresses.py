@@ -16,6 +16,7 @@ Expected values come from the law, not from the code under test:
 
 from __future__ import annotations
 
+import functools
 import random
 import subprocess
 import sys
@@ -289,6 +290,7 @@ def test_synthetic_card_addresses_give_their_province():
 # --------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
 def _dataset_old_wards() -> dict[tuple[str, str, str, str], set[str]]:
     from vietnam_address_converter.data import DEFAULT_DATA
 
@@ -308,10 +310,15 @@ def test_every_old_ward_of_the_dataset_converts_to_its_new_wards():
         assert result.status == ("converted" if len(targets) == 1 else "ambiguous")
 
 
+@functools.lru_cache(maxsize=1)
+def _sorted_old_wards() -> list[tuple[str, str, str, str]]:
+    return sorted(_dataset_old_wards())
+
+
 @settings(max_examples=150, deadline=None)
 @given(st.data())
 def test_capitals_and_nfd_change_nothing(data):
-    wards = sorted(_dataset_old_wards())
+    wards = _sorted_old_wards()
     province, district, ward, _ = data.draw(st.sampled_from(wards))
     address = ", ".join(p for p in ("Số 1", ward, district, province) if p)
     expected = convert_address(address)
