@@ -39,21 +39,27 @@ resolved by guessing. An address without a district is read first as a 2025
 address, then as an old one whose ward name is unique in its province.
 
 The ward-level data comes from the ``vietnam-address-converter`` package
-(Apache-2.0, offline; its mapping table is versioned ``10_25`` and reports the
-10,0xx pre-2025 communes and the 3,321 communes of 2025). The package does not
-cite its source; it reproduces the UBTVQH resolutions above (the test suite
-checks addresses of merged provinces and a split Hồ Chí Minh City ward against
-the resolutions and against a second, independent dataset). The provinces come
-from :data:`vssid_id.tables.PROVINCES_MERGED_2025` (Nghị quyết 202/2025/QH15,
-codes of Quyết định 19/2025/QĐ-TTg). Nothing here opens a network connection.
+(Apache-2.0, offline; its mapping table, version ``10_25``, takes the 10,043
+pre-2025 units — 10,038 communes and 5 island districts — to the 3,321 communes
+of 2025). The package does not cite its source; its province mapping is
+exactly Nghị quyết 202/2025/QH15 and its ward mapping agrees with a second,
+independent dataset (vietnamadminunits, built from the GSO list and
+sapnhap.bando.com.vn) on 9,655 of the 9,936 old wards both know. The provinces
+come from :data:`vssid_id.tables.PROVINCES_MERGED_2025` (Nghị quyết
+202/2025/QH15, codes of Quyết định 19/2025/QĐ-TTg, and the official names as
+in force today: Đồng Nai, Quảng Ninh and Bắc Ninh became centrally-run cities
+in 2026). Nothing here opens a network connection.
 
-Cost: the dataset is loaded and indexed on the first conversion (a few hundred
-milliseconds and about 70 MB, see docs/benchmarks.md); ``import vssid_id`` and
+Cost: the dataset is loaded and indexed on the first conversion (about half a
+second and 65 MB, see docs/benchmarks.md; the package's own text parser needs
+8 s or more to build its index and is not used); ``import vssid_id`` and
 ``parse()`` never load it.
 
 What cannot be checked: whether a street lies in one part or another of a split
-ward (that needs the resolution's boundary description or a map), and wards
-renamed or merged between the card's issue and the dataset's pre-2025 snapshot.
+ward (that needs the resolution's boundary description or a map); wards
+renamed or merged between the card's issue and the dataset's pre-2025 snapshot
+(``not_found``, province given); and changes after the dataset's version (22
+communes of Đồng Nai and Bắc Ninh became phường in 2026 and keep "Xã" here).
 
 >>> result = convert_address("Tổ 5, Phường Sông Cầu, Thành phố Bắc Kạn, Bắc Kạn")
 >>> result.status, result.address_2025
