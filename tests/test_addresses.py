@@ -335,7 +335,7 @@ def test_capitals_and_nfd_change_nothing(data):
 
 @pytest.mark.parametrize("bad", [None, 42, b"To 5, Bac Kan", ["Bắc Kạn"]])
 def test_not_a_string_is_a_type_error(bad):
-    with pytest.raises(TypeError, match="^address: expected str"):
+    with pytest.raises(TypeError, match=r"^address: expected str"):
         convert_address(bad)
 
 

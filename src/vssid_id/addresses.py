@@ -71,9 +71,10 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -102,6 +103,8 @@ MAX_ADDRESS_CHARS = 1024
 
 #: The distribution that holds the ward-level data.
 DATASET_PACKAGE = "vietnam-address-converter"
+
+_T = TypeVar("_T")
 
 Status = Literal["converted", "unchanged", "ambiguous", "not_found"]
 
@@ -269,7 +272,7 @@ def _build_index() -> _Index:
     """Index the dataset by (province code, folded name) — the costly first step."""
     from importlib.metadata import version
 
-    from vietnam_address_converter.data import DEFAULT_DATA  # type: ignore[import-untyped]
+    from vietnam_address_converter.data import DEFAULT_DATA
 
     data: Mapping[str, Any] = DEFAULT_DATA
     index = _Index()
@@ -308,11 +311,11 @@ def _build_index() -> _Index:
         if not ward_code:  # island districts: the whole district became a đặc khu
             district_type = str(district.get("type") or "huyen")
             entry = _Ward(before["district_name"], district_type, "", district_keys, district_code, ordered)
-            for key in district_keys:
-                index.old_districts.setdefault((province, key), []).append(entry)
+            for district_key in district_keys:
+                index.old_districts.setdefault((province, district_key), []).append(entry)
             continue
-        for key in district_keys:
-            index.old_districts.setdefault((province, key), [])
+        for district_key in district_keys:
+            index.old_districts.setdefault((province, district_key), [])
         record = old_ward_records.get(ward_code, {})
         names = {before["ward_name"], str(record.get("name_with_type") or before["ward_name"])}
         for name in names:
@@ -382,6 +385,21 @@ def _distinct(wards: list[_Ward]) -> list[_Ward]:
     return list(seen.values())
 
 
+_DISTRICT_TYPES = frozenset({"quan", "huyen", "thi xa", "thanh pho"})
+
+
+def _is_old_district(index: _Index, province: str, part: _Part) -> bool:
+    """Whether ``part`` names a pre-2025 district of ``province`` (not a ward)."""
+    if part.unit_type is not None and part.unit_type not in _DISTRICT_TYPES:
+        return False
+    return any((province, key) in index.old_districts for key in part.keys)
+
+
+def _named(part: _Part, table: Mapping[str, _T]) -> _T | None:
+    """The entry of ``table`` that ``part`` names (a province), if any."""
+    return next((table[key] for key in part.keys if key in table), None)
+
+
 def _join(*parts: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
@@ -426,7 +444,7 @@ def convert_address(text: str) -> AddressConversion:
 
     if not parts:
         return result("not_found")
-    old_code = next((_OLD_PROVINCE_BY_KEY[k] for k in parts[-1].keys if k in _OLD_PROVINCE_BY_KEY), None)
+    old_code = _named(parts[-1], _OLD_PROVINCE_BY_KEY)
     if old_code is None:
         return result("not_found")
     province = PROVINCES_MERGED_2025[old_code]
@@ -462,11 +480,11 @@ def convert_address(text: str) -> AddressConversion:
         if islands:
             return from_old(islands, last - 1)
     # 2025 units: ward, province.
-    new_province = next((_PROVINCE_2025_BY_KEY[k] for k in parts[last].keys if k in _PROVINCE_2025_BY_KEY), None)
+    new_province = _named(parts[last], _PROVINCE_2025_BY_KEY)
     if last >= 1 and new_province is not None:
-        new_wards = list({w.full_name: w for w in _lookup(index.new_wards, new_province.code, parts[last - 1])}.values())
-        if len(new_wards) == 1:
-            ward = new_wards[0].full_name
+        names = {w.full_name for w in _lookup(index.new_wards, new_province.code, parts[last - 1])}
+        if len(names) == 1:
+            ward = names.pop()
             before = street(last - 1)
             return result(
                 "unchanged", address_2025=_join(before, ward, new_province.full_name), ward_2025=ward,
@@ -483,13 +501,3 @@ def convert_address(text: str) -> AddressConversion:
         if len(wards) == 1 and parts[last - 1].unit_type in _DISTRICT_TYPES:
             return from_old(wards, last - 2)
     return result("not_found", **known)
-
-
-_DISTRICT_TYPES = frozenset({"quan", "huyen", "thi xa", "thanh pho"})
-
-
-def _is_old_district(index: _Index, province: str, part: _Part) -> bool:
-    """Whether ``part`` names a pre-2025 district of ``province`` (not a ward)."""
-    if part.unit_type is not None and part.unit_type not in _DISTRICT_TYPES:
-        return False
-    return any((province, key) in index.old_districts for key in part.keys)
