@@ -68,6 +68,7 @@ communes of Đồng Nai and Bắc Ninh became phường in 2026 and keep "Xã" h
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -276,6 +277,8 @@ def _build_index() -> _Index:
 
     data: Mapping[str, Any] = DEFAULT_DATA
     index = _Index()
+    # Names repeat (a district or province on every one of its rows): fold each once.
+    part_of = functools.lru_cache(maxsize=None)(_Part.of)
     new_province_code = {
         code: _PROVINCE_2025_BY_KEY[_province_key(str(p["name"]))].code
         for code, p in data["newProvinces"].items()
@@ -292,7 +295,7 @@ def _build_index() -> _Index:
     old: dict[tuple[str, str, str], tuple[dict[str, Any], list[tuple[str, str]]]] = {}
     for row in data["mapping"]["rows"]:
         before, after = row["old"], row["new"]
-        province = _OLD_PROVINCE_BY_KEY[_province_key(before["province_name"])]
+        province = _OLD_PROVINCE_BY_KEY[part_of(before["province_name"]).keys[0]]
         target = (new_province_code[after["province_code"]], new_ward_names[after["ward_code"]])
         key = (province, before["district_code"], before["ward_code"])
         targets = old.setdefault(key, (before, []))[1]
@@ -305,7 +308,7 @@ def _build_index() -> _Index:
         district = old_districts.get(district_code, {})
         district_keys = frozenset(
             k for name in (before["district_name"], district.get("name_with_type", ""))
-            if name for k in _Part.of(name).keys[:1]
+            if name for k in part_of(name).keys[:1]
         )
         ordered = tuple(sorted(targets, key=lambda t: (_fold(t[1]), t[1])))
         if not ward_code:  # island districts: the whole district became a đặc khu
@@ -319,7 +322,7 @@ def _build_index() -> _Index:
         record = old_ward_records.get(ward_code, {})
         names = {before["ward_name"], str(record.get("name_with_type") or before["ward_name"])}
         for name in names:
-            part = _Part.of(name)
+            part = part_of(name)
             unit_type = str(record.get("type") or (part.unit_type or "").replace(" ", "-"))
             entry = _Ward(name, unit_type, part.accented, district_keys, ward_code, ordered)
             index.old_wards.setdefault((province, part.keys[0]), []).append(entry)
