@@ -115,7 +115,9 @@ def _check_size(width: int, height: int, max_pixels: int, name: str) -> None:
         raise ImageError(f"{name}: the image has no pixels ({width}x{height})")
     counted = max(width, MIN_COUNTED_SIDE) * max(height, MIN_COUNTED_SIDE)
     if counted > max_pixels:
-        note = "" if counted == width * height else f" (a side under {MIN_COUNTED_SIDE} pixels counts as {MIN_COUNTED_SIDE})"
+        note = ""
+        if counted != width * height:
+            note = f" (a side under {MIN_COUNTED_SIDE} pixels counts as {MIN_COUNTED_SIDE})"
         raise ImageTooLarge(
             f"{name}: {width}x{height} is {counted / 1e6:.1f} megapixels{note}, "
             f"over the limit of {max_pixels / 1e6:g}"
@@ -289,11 +291,11 @@ def _pil_to_array(image: PILImage.Image, max_pixels: int, name: str, owned: bool
     # Pillow packs BGR itself: no reordering copy.
     data = image.tobytes("raw", "BGR") if target == "RGB" else image.tobytes()
     done()
-    if target == "L":
-        return np.frombuffer(data, np.uint8).reshape(height, width).copy()
-    if target == "RGB":
-        return np.frombuffer(data, np.uint8).reshape(height, width, 3).copy()
-    return _on_white(np.frombuffer(data, np.uint8).reshape(height, width, 4), reverse=True)
+    pixels: np.ndarray = np.frombuffer(data, np.uint8)
+    if target == "RGBA":
+        return _on_white(pixels.reshape(height, width, 4), reverse=True)
+    # A copy: arrays over bytes are read-only, and callers may draw on the result.
+    return pixels.reshape((height, width) if target == "L" else (height, width, 3)).copy()
 
 
 def _blocks(height: int, width: int) -> range:
