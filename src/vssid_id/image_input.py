@@ -295,7 +295,8 @@ def _pil_to_array(image: PILImage.Image, max_pixels: int, name: str, owned: bool
     if target == "RGBA":
         return _on_white(pixels.reshape(height, width, 4), reverse=True)
     # A copy: arrays over bytes are read-only, and callers may draw on the result.
-    return pixels.reshape((height, width) if target == "L" else (height, width, 3)).copy()
+    result: np.ndarray = pixels.reshape((height, width) if target == "L" else (height, width, 3)).copy()
+    return result
 
 
 def _blocks(height: int, width: int) -> range:
