@@ -215,3 +215,58 @@ def test_anything_gives_text_none_or_our_error(value):
         assert error.__context__ is None and error.field == "address"
         return
     assert result is None or isinstance(result, str)
+
+
+# --- typing behaviours the repair does not model: refused or right, never another text ----------
+
+
+def type_telex_with_undo(keys: str) -> str:
+    """Telex with its undo keys: a third ``a`` after ``â`` gives ``aa``, a second ``f`` removes the accent."""
+    out: list[str] = []
+    for key in keys:
+        last = out[-1] if out else ""
+        base, shape, tone = _parts(last) if last else ("", "", "")
+        if key in "ae" and base == key and shape == _CIRCUMFLEX:
+            out[-1] = _compose(base, "", tone)
+            out.append(key)
+        elif key in "ae" and base == key and not shape:
+            out[-1] = _compose(base, _CIRCUMFLEX, tone)
+        elif key == "d" and last in ("d", "đ"):
+            out[-1:] = ["đ"] if last == "d" else ["d", "d"]
+        elif key == "f" and base in ("a", "e") and tone == _GRAVE:
+            out[-1] = _compose(base, shape, "")
+            out.append("f")
+        elif key == "f" and base in ("a", "e") and not tone:
+            out[-1] = _compose(base, shape, _GRAVE)
+        else:
+            out.append(key)
+    return "".join(out)
+
+
+def type_vni_tone_on_word(keys: str) -> str:
+    """VNI placing a tone digit on the last ``a``/``e`` of the run of letters before it."""
+    out: list[str] = []
+    for key in keys:
+        if key in _VNI_TONES:
+            index = len(out) - 1
+            while index >= 0 and out[index].isalpha() and _parts(out[index])[0].lower() not in "ae":
+                index -= 1
+            if index >= 0 and out[index].isalpha() and not _parts(out[index])[2]:
+                base, shape, _ = _parts(out[index])
+                out[index] = _compose(base, shape, _VNI_TONES[key])
+                continue
+        out.append(key)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_names.map(lambda n: (n, "full_name")), _addresses.map(lambda a: (a, "address"))),
+       st.sampled_from([type_telex_with_undo, type_vni_tone_on_word]))
+def test_unmodelled_typing_is_refused_or_read_right_never_misread(case, typist):
+    text, field = case
+    typed = typist(text.encode().hex())
+    try:
+        result = hex_field_text(typed, field)
+    except MalformedPayload:
+        return
+    assert result == text
