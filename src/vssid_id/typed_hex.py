@@ -61,6 +61,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from .errors import MalformedPayload
+from .text import forbidden_character
 
 __all__ = ["NAME_FIELDS", "VIETNAMESE_LETTERS", "hex_field_text", "is_card_text", "typed_keys"]
 
@@ -173,7 +174,10 @@ def hex_field_text(value: str, field: str) -> str | None:
 
     ``value`` is the stripped field, not ``-``. See the module doc for the
     rule that tells hex from plain text and for the repair of hex typed
-    through Telex or VNI.
+    through Telex or VNI. A text returned is final: NFC, stripped, card text
+    (:func:`is_card_text`) and free of forbidden characters
+    (:func:`~vssid_id.text.forbidden_character`); the caller need not check
+    it again.
 
     >>> hex_field_text("4cc3aa2056c4836e20416e", "full_name")
     'Lê Văn An'
@@ -207,6 +211,9 @@ def hex_field_text(value: str, field: str) -> str | None:
         if not text.isascii():
             text = unicodedata.normalize("NFC", text)
         text = text.strip()
+        bad = forbidden_character(text)
+        if bad is not None:
+            raise MalformedPayload(f"contains the forbidden character U+{ord(bad):04X}", field)
         if not is_card_text(text, field):
             raise MalformedPayload("is hex but does not decode to plausible card text", field)
         return text
@@ -236,7 +243,10 @@ def _repair_typed_hex(value: str, field: str) -> str:
             "but no reading of it decodes to card text",
             field,
         )
-    return found.pop()
+    text = found.pop()  # Vietnamese letters and punctuation only: nothing forbidden
+    if not is_card_text(text, field):
+        raise MalformedPayload("is hex but does not decode to plausible card text", field)
+    return text
 
 
 class _TooAmbiguous(Exception):
