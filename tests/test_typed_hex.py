@@ -1,6 +1,7 @@
 """hex_field_text: hex fields read exactly, typed-through-Telex/VNI hex repaired or refused, never misread."""
 
 import random
+import re
 import unicodedata
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from vssid_id.errors import MalformedPayload
 from vssid_id.gender import Gender
 from vssid_id.synthetic import synthetic_address, synthetic_name
-from vssid_id.typed_hex import VIETNAMESE_LETTERS, hex_field_text, typed_keys
+from vssid_id.typed_hex import VIETNAMESE_LETTERS, hex_field_text, is_card_text, typed_keys
 
 _GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
 _CIRCUMFLEX, _BREVE = "\u0302", "\u0306"
@@ -270,3 +271,12 @@ def test_unmodelled_typing_is_refused_or_read_right_never_misread(case, typist):
     except MalformedPayload:
         return
     assert result == text
+
+
+_PLAIN_NAME_RULE = re.compile(r"[^\s\d]*[^\W\d_][^\s\d]*(?: +[^\s\d]*[^\W\d_][^\s\d]*)+")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="aB_-.' 1\u00a0\t½ễ\u00ad")))
+def test_is_card_text_for_names_is_the_plain_rule(text):
+    assert is_card_text(text, "full_name") == (_PLAIN_NAME_RULE.fullmatch(text) is not None)

@@ -138,7 +138,11 @@ def typed_keys(letter: str) -> tuple[str, ...]:
 
 # Card text (is_card_text): a name is two or more words separated by spaces, each a run of
 # non-space, non-digit characters holding a letter ([^\W\d_]); an address holds two letters.
-_NAME = re.compile(r"[^\s\d]*[^\W\d_][^\s\d]*(?: +[^\s\d]*[^\W\d_][^\s\d]*)+")
+# A word, written so that it cannot backtrack: what precedes its first letter is
+# '_' or punctuation, possessively. (tests/test_typed_hex.py holds it to the plain
+# form [^\s\d]*[^\W\d_][^\s\d]*.)
+_WORD = r"(?:_|[^\s\w])*+[^\W\d_][^\s\d]*+"
+_NAME = re.compile(f"{_WORD}(?: +{_WORD})+")
 _TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
 
 
