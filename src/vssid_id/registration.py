@@ -270,9 +270,9 @@ def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[N
         fields["address_candidates"] = tuple(conversion.candidates)
         return fields, [Note(field="address", kind="address_ambiguous", message=(
             "the address's old ward or commune is now split between several wards or communes; "
-            "the 2025 address is left to the holder (see the candidates)"))]
+            "the new address is left to the holder to choose (see the candidates)"))]
     return fields, [Note(field="address", kind="address_not_found", message=(
-        "the address could not be matched to the administrative units in force since 1 July 2025"))]
+        "the address could not be matched to the current administrative units"))]
 
 
 def prefill(*records: Any, today: date | None = None, convert_addresses: bool = True) -> Registration:
