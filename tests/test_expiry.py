@@ -9,6 +9,7 @@ expiring from 15 January 2024 to before 30 June 2024 are valid to 30 June 2024. 
 
 import calendar
 import random
+import re
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -146,3 +147,22 @@ def test_the_rule_in_general(born, days):
     else:
         assert expiry.reason == "transition_30_june_2024"
         assert expiry.valid_until == date(2024, 6, 30)
+
+
+def test_the_examples_in_docs_formats():
+    """The worked examples table of docs/formats.md says what the function gives."""
+    from pathlib import Path
+
+    formats = (Path(__file__).resolve().parent.parent / "docs" / "formats.md").read_text(encoding="utf-8")
+    section = formats.split("## Identity card expiry", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d\d/\d\d/\d{4}) \| (\d\d/\d\d/\d{4}) \| (\d{4}) \| ([^|]+) \|", section, re.M)
+    assert len(rows) == 6
+
+    def day(text):
+        return datetime.strptime(text, "%d/%m/%Y").date()
+
+    for born, issued, law, until in rows:
+        expiry = identity_card_expiry(day(born), day(issued))
+        assert expiry.law == {"2014": LAW_2014, "2023": LAW_2023}[law]
+        assert expiry.valid_until == (None if until.strip() == "for life" else day(until.strip()))
+        assert (day(born), day(issued), expiry.valid_until) in {(case[0], case[1], case[2]) for case in CASES}

@@ -451,3 +451,27 @@ def test_no_personal_data_in_messages(first, second, strip_marks, today):
         assert set(finding.message) <= set(map(chr, range(32, 127))) | {"đ"}, finding
         assert not words & set(re.findall(r"\w{2,}", finding.message)), finding
         assert isinstance(finding, (Conflict, Note))
+
+
+# --- the README example ---------------------------------------------------------------------------
+
+def test_readme_example(addresses):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Registration: both cards into one form", 1)[1]
+    code = re.search(r"```python\n(.+?)\n```", section, re.S).group(1)
+    namespace = {}
+    exec(code, namespace)
+    registration = namespace["registration"]
+    shown = {
+        'form["mã số BHXH"], form["số CCCD"]': ("0120878811", "001090123456"),
+        'form["họ tên"]': "Nguyễn Văn An",
+        "[(c.field, c.kind) for c in registration.conflicts]": [("full_name", "name_diacritics")],
+        "registration.id_card_valid_until": date(2030, 3, 5),
+    }
+    for expression, value in shown.items():
+        assert eval(expression, namespace) == value
+        line = next(line for line in code.splitlines() if line.startswith(expression))
+        assert f"# {value!r}" in line  # the README shows what the code gives
+    assert registration.cards == ("cccd", "bhyt")
