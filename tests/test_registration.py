@@ -475,3 +475,15 @@ def test_readme_example(addresses):
         line = next(line for line in code.splitlines() if line.startswith(expression))
         assert f"# {value!r}" in line  # the README shows what the code gives
     assert registration.cards == ("cccd", "bhyt")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(), st.binary(),
+                 st.dates(), st.dictionaries(st.text(), st.integers()),
+                 st.lists(st.one_of(st.integers(), st.text(), st.none()), min_size=1)))
+def test_fuzz_prefill_inputs(junk):
+    """Anything that is not a card record, a ScanResult or an iterable of them is a TypeError,
+    never a crash from inside (and never a registration)."""
+    identity = synthetic_cccd_record(random.Random(3))
+    with pytest.raises(TypeError, match="prefill"):
+        prefill(identity, junk, today=TODAY, convert_addresses=False)

@@ -60,9 +60,9 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -86,6 +86,7 @@ __all__ = [
 #: The labels of the fields the cards fill on the VssID registration form, in the form's order.
 FORM_LABELS = ("họ tên", "mã số BHXH", "số CCCD", "ngày sinh", "giới tính", "địa chỉ")
 
+_Card = TypeVar("_Card", CccdRecord, BhytRecord)
 AddressStatus = Literal["converted", "unchanged", "ambiguous", "not_found", "not_converted"]
 CardKind = Literal["cccd", "bhyt"]
 
@@ -213,6 +214,10 @@ def _compare_births(identity: CccdRecord, bhyt: BhytRecord) -> Conflict | None:
                     message=f"the dates of birth on the two cards differ (in the {differs})")
 
 
+# Iterable, but never a collection of cards.
+_NOT_A_COLLECTION = (str, bytes, bytearray, Mapping, BaseModel)
+
+
 def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], list[Note]]:
     """Sort the arguments of :func:`prefill` into records; failed scans become notes."""
     identities: list[CccdRecord] = []
@@ -233,7 +238,7 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
                 field = getattr(item.error, "field", None) or "payload"
                 notes.append(Note(field=field, kind="unreadable_code", message=(
                     "a scanned QR code is not a valid card payload and was ignored")))
-        elif not nested and isinstance(item, Iterable) and not isinstance(item, (str, bytes, BaseModel)):
+        elif not nested and isinstance(item, Iterable) and not isinstance(item, _NOT_A_COLLECTION):
             for inner in item:
                 add(inner, True)
         else:
@@ -246,7 +251,7 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
     return identities, bhyts, notes
 
 
-def _one(records: list[Any], kind: str) -> Any:
+def _one(records: list[_Card], kind: str) -> _Card | None:
     distinct = list(dict.fromkeys(records))  # the same card read twice is one card
     if len(distinct) > 1:
         raise TooManyCards(f"{len(distinct)} different {kind} cards were given; a registration takes one")
@@ -299,13 +304,17 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
     elif not isinstance(today, date) or isinstance(today, datetime):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
     identities, bhyts, notes = _cards(records)
-    identity: CccdRecord | None = _one(identities, "identity")
-    bhyt: BhytRecord | None = _one(bhyts, "BHYT")
-    if identity is None and bhyt is None:
+    identity = _one(identities, "identity")
+    bhyt = _one(bhyts, "BHYT")
+    person: CccdRecord | BhytRecord
+    if identity is not None:
+        person = identity
+    elif bhyt is not None:
+        person = bhyt
+    else:
         raise NoCard("no card record was given" + (" (every scanned code failed to parse)" if notes else ""))
 
     conflicts: list[Conflict] = []
-    person: CccdRecord | BhytRecord = identity or bhyt  # type: ignore[assignment]
     if identity is not None and bhyt is not None:
         found = (_compare_names(identity.full_name, bhyt.full_name), _compare_births(identity, bhyt),
                  None if identity.gender is bhyt.gender else
@@ -338,8 +347,11 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
                                       "the BHXH number it carries stays the holder's"))
 
     address_fields, address_notes = _address(person.address, convert_addresses)
-    cards: tuple[CardKind, ...] = tuple(
-        kind for kind, record in (("cccd", identity), ("bhyt", bhyt)) if record is not None)  # type: ignore[misc]
+    cards: list[CardKind] = []
+    if identity is not None:
+        cards.append("cccd")
+    if bhyt is not None:
+        cards.append("bhyt")
     return Registration(
         full_name=person.full_name,
         bhxh_code=None if bhyt is None else bhyt.bhxh_code,
@@ -356,7 +368,7 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
         bhyt_valid_from=None if bhyt is None else bhyt.valid_from,
         bhyt_valid_to=None if bhyt is None else bhyt.valid_to,
         bhyt_in_force=in_force,
-        cards=cards,
+        cards=tuple(cards),
         checked_on=today,
         conflicts=tuple(conflicts),
         notes=tuple(notes + address_notes),
