@@ -28,7 +28,7 @@ The rules
 
   - khoản 1: a Căn cước công dân card issued before 1 July 2024 stays valid
     "đến hết thời hạn được in trên thẻ", i.e. to the date the 2014 law gave it;
-  - khoản 3 (in force from 15 January 2024, Điều 45 khoản 2): cards whose validity
+  - khoản 3 (in force ahead of the rest of the law, from 15 January 2024: Điều 45): cards whose validity
     ended "từ ngày 15 tháng 01 năm 2024 đến trước ngày 30 tháng 6 năm 2024" stay
     valid "đến hết ngày 30 tháng 6 năm 2024".
 
@@ -92,7 +92,7 @@ __all__ = [
     "identity_card_valid_until",
 ]
 
-#: Luật Căn cước 2023 is in force from this day (Điều 45 khoản 1); cards issued
+#: Luật Căn cước 2023 is in force from this day (Điều 45); cards issued
 #: from it are Căn cước cards under that law.
 CAN_CUOC_LAW_FROM = date(2024, 7, 1)
 
