@@ -42,10 +42,10 @@ How the dates are read (our choices, each checked against public sources)
 --------------------------------------------------------------------------
 * ``valid_until`` is **the birthday** on which the holder reaches the change
   age, and the card is valid **through** that day: the printed "Có giá trị đến"
-  date of real cards is that birthday (e.g. born 12/08/2001, card issued in
-  2021 → "Có giá trị đến 12/08/2026"; explained with that very example by
-  thuvienphapluat.vn, "Cách kiểm tra hạn sử dụng thẻ căn cước công dân"). A card
-  has expired on a day strictly after ``valid_until``.
+  date of real cards is that birthday (thuvienphapluat.vn, "Cách kiểm tra hạn sử
+  dụng thẻ căn cước công dân": for someone born in 2001 whose card was made in
+  2021, the expiry is "cụ thể là ngày tháng sinh của bạn A vào năm 2026"). A
+  card has expired on a day strictly after ``valid_until``.
 * "within the two years before age N" starts on the birthday of age N − 2
   (published explanations: "tức là trong vòng 2 năm từ khi đủ 23 tuổi, đủ 38
   tuổi, đủ 58 tuổi"), and a card issued on or after the birthday of age N is
