@@ -13,7 +13,10 @@ The merge
 * Identity fields (name, date of birth, gender, address, ID numbers) come from
   the identity card when there is one: it is the legal identity document. With
   only a BHYT card they come from the BHYT card, and the ID numbers are ``None``.
-* The BHXH number comes from the BHYT card (``None`` without one).
+* The BHXH number comes from the BHYT card (``None`` without one). Since 1
+  August 2025 BHXH Việt Nam also identifies participants by their personal
+  identification number (Công văn 1804/BHXH-QLT, 4 August 2025), which is the
+  identity card's ``id_number``; both are kept, as the cards print them.
 * Nothing is invented: a field no card holds is ``None``.
 * The address is converted to the administrative units in force since 1 July
   2025 by :func:`vssid_id.addresses.convert_address`; an address that maps to
@@ -40,8 +43,9 @@ Names are the same name when they are equal after NFC normalisation, case
 folding and whitespace collapsing (old BHYT cards print names in capitals).
 
 Notes: ``bhyt_not_in_force`` (the BHYT card is not in force on ``today``: a
-note, not a conflict, because the BHXH number it carries is the holder's for
-life and stays right for the form), ``id_card_expiry_unknown``,
+note, not a conflict, because the BHXH number it carries is "số định danh cá
+nhân duy nhất của người tham gia" (Quyết định 595/QĐ-BHXH, Điều 2 khoản 2.13),
+the holder's for good, and stays right for the form), ``id_card_expiry_unknown``,
 ``address_ambiguous``, ``address_not_found``, ``unreadable_code`` (a scanned QR
 code that did not parse was ignored), ``no_identity_card`` and ``no_bhyt_card``.
 
