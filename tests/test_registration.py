@@ -492,3 +492,50 @@ def test_fuzz_prefill_inputs(junk):
     identity = synthetic_cccd_record(random.Random(3))
     with pytest.raises(TypeError, match="prefill"):
         prefill(identity, junk, today=TODAY, convert_addresses=False)
+
+
+# --- the real conversion to the 2025 units (vssid_id.addresses), with the network blocked ----------
+
+@pytest.fixture
+def no_network(monkeypatch):
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("vssid_id must never open a network connection")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+# Provinces: Nghị quyết 202/2025/QH15, Điều 1 (Bắc Kạn → Thái Nguyên, Bình Phước → Đồng Nai, Bình Dương →
+# Hồ Chí Minh City, Hà Giang → Tuyên Quang); Phường Sông Cầu → Phường Bắc Kạn is issue 11's own example;
+# Phường Đa Kao (Quận 1) was split between Phường Sài Gòn and Phường Tân Định (Nghị quyết 1685/NQ-UBTVQH15).
+REAL_ADDRESSES = [
+    (OLD, "converted", NEW, "Tỉnh Thái Nguyên"),
+    (NEW, "unchanged", NEW, "Tỉnh Thái Nguyên"),
+    ("Thôn 2, Xã Thanh Hòa, Huyện Bù Đốp, Tỉnh Bình Phước", "converted", None, "Thành phố Đồng Nai"),
+    ("Số 3, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương", "converted", None, "Thành phố Hồ Chí Minh"),
+    ("Tổ 1, Phường Minh Khai, Thành phố Hà Giang, Tỉnh Hà Giang", "converted", None, "Tỉnh Tuyên Quang"),
+    ("45 Đinh Tiên Hoàng, Phường Đa Kao, Quận 1, TP.HCM", "ambiguous", None, "Thành phố Hồ Chí Minh"),
+]
+
+
+@pytest.mark.parametrize(("address", "status", "address_2025", "province"), REAL_ADDRESSES)
+def test_real_address_conversion(no_network, address, status, address_2025, province):
+    registration = prefill(cccd(address=address), bhyt(), today=TODAY)
+    assert (registration.address, registration.address_status, registration.province_2025) == (
+        address, status, province)
+    if address_2025 is not None:
+        assert registration.address_2025 == address_2025
+    if status == "converted":
+        assert registration.address_2025.endswith(province)
+        assert registration.address_2025.split(",")[0] == address.split(",")[0]  # the street part is kept
+        assert registration.to_form()["địa chỉ"] == registration.address_2025
+    if status == "ambiguous":
+        assert registration.address_2025 is None
+        assert {candidate.split(", ")[1] for candidate in registration.address_candidates} == {
+            "Phường Sài Gòn", "Phường Tân Định"}
+        assert "address_ambiguous" in kinds(registration.notes)
+        assert registration.to_form()["địa chỉ"] == address
+    assert registration.conflicts == ()
