@@ -140,7 +140,8 @@ def _with_addresses(function):
     """Run ``function`` with a stand-in address converter that returns an ambiguous result (candidates)."""
     module = types.ModuleType("vssid_id.addresses")
     module.convert_address = lambda text: types.SimpleNamespace(
-        status="ambiguous", address_2025=None, province_2025="Tỉnh Thái Nguyên", ward_2025=None,
+        status="ambiguous", address_2025=None, province_2025="Tỉnh Thái Nguyên", province_2025_code="19",
+        ward_2025=None,
         candidates=(f"Tổ 5, Phường Bắc Kạn, {text}", "Tổ 5, Phường Đức Xuân, Tỉnh Thái Nguyên"))
     saved = sys.modules.get("vssid_id.addresses")
     sys.modules["vssid_id.addresses"] = module

@@ -61,7 +61,10 @@ def bhyt(**options):
 
 
 class FakeConversion(types.SimpleNamespace):
-    pass
+    """An AddressConversion of the agreed contract."""
+
+    def __init__(self, **fields):
+        super().__init__(**{"province_2025_code": None, **fields})
 
 
 @pytest.fixture
@@ -74,7 +77,7 @@ def addresses(monkeypatch):
     def convert_address(text):
         module.calls.append(text)
         return module.table.get(text, FakeConversion(status="not_found", address_2025=None, province_2025=None,
-                                                     ward_2025=None, candidates=()))
+                                                     province_2025_code=None, ward_2025=None, candidates=()))
 
     module.convert_address = convert_address
     monkeypatch.setitem(sys.modules, "vssid_id.addresses", module)
@@ -277,11 +280,12 @@ NEW = "Tổ 5, Phường Bắc Kạn, Tỉnh Thái Nguyên"
 
 def test_address_converted(addresses):
     addresses.table[OLD] = FakeConversion(status="converted", address_2025=NEW, province_2025="Tỉnh Thái Nguyên",
-                                          ward_2025="Phường Bắc Kạn", candidates=())
+                                          province_2025_code="19", ward_2025="Phường Bắc Kạn", candidates=())
     registration = prefill(cccd(address=OLD), bhyt(), today=TODAY)
     assert addresses.calls == [OLD]  # the identity card's address, not the BHYT card's
     assert (registration.address, registration.address_2025, registration.province_2025) == (
         OLD, NEW, "Tỉnh Thái Nguyên")
+    assert registration.province_2025_code == "19"
     assert registration.address_status == "converted"
     assert registration.to_form()["địa chỉ"] == NEW
     assert not any(n.kind.startswith("address") for n in registration.notes)
@@ -289,7 +293,7 @@ def test_address_converted(addresses):
 
 def test_address_already_in_the_new_units(addresses):
     addresses.table[NEW] = FakeConversion(status="unchanged", address_2025=None, province_2025="Tỉnh Thái Nguyên",
-                                          ward_2025="Phường Bắc Kạn", candidates=())
+                                          province_2025_code="19", ward_2025="Phường Bắc Kạn", candidates=())
     registration = prefill(cccd(address=NEW), today=TODAY)
     assert (registration.address_2025, registration.province_2025, registration.address_status) == (
         NEW, "Tỉnh Thái Nguyên", "unchanged")
@@ -299,8 +303,8 @@ def test_ambiguous_address_is_never_guessed(addresses):
     split = "Số 3, Phường 12, Quận 10, Thành phố Hồ Chí Minh"
     candidates = ("Số 3, Phường Diên Hồng, Thành phố Hồ Chí Minh", "Số 3, Phường Hòa Hưng, Thành phố Hồ Chí Minh")
     addresses.table[split] = FakeConversion(status="ambiguous", address_2025=None,
-                                            province_2025="Thành phố Hồ Chí Minh", ward_2025=None,
-                                            candidates=candidates)
+                                            province_2025="Thành phố Hồ Chí Minh", province_2025_code="79",
+                                            ward_2025=None, candidates=candidates)
     registration = prefill(cccd(address=split), today=TODAY)
     assert registration.address_2025 is None
     assert registration.province_2025 == "Thành phố Hồ Chí Minh"
@@ -432,7 +436,8 @@ def test_no_personal_data_in_messages(first, second, strip_marks, today):
             if not unicodedata.combining(c))})
     module = types.ModuleType("vssid_id.addresses")
     module.convert_address = lambda text: FakeConversion(status="ambiguous", address_2025=None, province_2025=None,
-                                                         ward_2025=None, candidates=(text,))
+                                                         province_2025_code=None, ward_2025=None,
+                                                         candidates=(text,))
     saved = sys.modules.get("vssid_id.addresses")
     sys.modules["vssid_id.addresses"] = module
     try:
@@ -460,7 +465,7 @@ def test_readme_example(addresses):
     from pathlib import Path
 
     addresses.table[OLD] = FakeConversion(status="converted", address_2025=NEW, province_2025="Tỉnh Thái Nguyên",
-                                          ward_2025="Phường Bắc Kạn", candidates=())
+                                          province_2025_code="19", ward_2025="Phường Bắc Kạn", candidates=())
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Registration: both cards into one form", 1)[1]
     code = re.search(r"```python\n(.+?)\n```", section, re.S).group(1)
@@ -511,21 +516,24 @@ def no_network(monkeypatch):
 # Provinces: Nghị quyết 202/2025/QH15, Điều 1 (Bắc Kạn → Thái Nguyên, Bình Phước → Đồng Nai, Bình Dương →
 # Hồ Chí Minh City, Hà Giang → Tuyên Quang); Phường Sông Cầu → Phường Bắc Kạn is issue 11's own example;
 # Phường Đa Kao (Quận 1) was split between Phường Sài Gòn and Phường Tân Định (Nghị quyết 1685/NQ-UBTVQH15).
+# Codes: Quyết định 19/2025/QĐ-TTg (a merged province keeps the code of the one whose name it keeps).
 REAL_ADDRESSES = [
-    (OLD, "converted", NEW, "Tỉnh Thái Nguyên"),
-    (NEW, "unchanged", NEW, "Tỉnh Thái Nguyên"),
-    ("Thôn 2, Xã Thanh Hòa, Huyện Bù Đốp, Tỉnh Bình Phước", "converted", None, "Thành phố Đồng Nai"),
-    ("Số 3, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương", "converted", None, "Thành phố Hồ Chí Minh"),
-    ("Tổ 1, Phường Minh Khai, Thành phố Hà Giang, Tỉnh Hà Giang", "converted", None, "Tỉnh Tuyên Quang"),
-    ("45 Đinh Tiên Hoàng, Phường Đa Kao, Quận 1, TP.HCM", "ambiguous", None, "Thành phố Hồ Chí Minh"),
+    (OLD, "converted", NEW, "Tỉnh Thái Nguyên", "19"),
+    (NEW, "unchanged", NEW, "Tỉnh Thái Nguyên", "19"),
+    ("Thôn 2, Xã Thanh Hòa, Huyện Bù Đốp, Tỉnh Bình Phước", "converted", None, "Thành phố Đồng Nai", "75"),
+    ("Số 3, Phường Phú Cường, Thành phố Thủ Dầu Một, Tỉnh Bình Dương", "converted", None, "Thành phố Hồ Chí Minh",
+     "79"),
+    ("Tổ 1, Phường Minh Khai, Thành phố Hà Giang, Tỉnh Hà Giang", "converted", None, "Tỉnh Tuyên Quang", "08"),
+    ("45 Đinh Tiên Hoàng, Phường Đa Kao, Quận 1, TP.HCM", "ambiguous", None, "Thành phố Hồ Chí Minh", "79"),
 ]
 
 
-@pytest.mark.parametrize(("address", "status", "address_2025", "province"), REAL_ADDRESSES)
-def test_real_address_conversion(no_network, address, status, address_2025, province):
+@pytest.mark.parametrize(("address", "status", "address_2025", "province", "code"), REAL_ADDRESSES)
+def test_real_address_conversion(no_network, address, status, address_2025, province, code):
     registration = prefill(cccd(address=address), bhyt(), today=TODAY)
     assert (registration.address, registration.address_status, registration.province_2025) == (
         address, status, province)
+    assert registration.province_2025_code == code
     if address_2025 is not None:
         assert registration.address_2025 == address_2025
     if status == "converted":

@@ -146,6 +146,8 @@ class Registration(BaseModel):
     province_2025: str | None
     """The province (of the 34 since 1 July 2025) whenever the conversion knows it: the
     choice of the BHXH office that receives the registration."""
+    province_2025_code: str | None = None
+    """Its two-digit code (Quyết định 19/2025/QĐ-TTg), when the province is known."""
     address_status: AddressStatus | None
     """What the conversion did; ``None`` when no card holds an address."""
     address_candidates: tuple[str, ...] = ()
@@ -263,7 +265,8 @@ def _one(records: list[_Card], kind: str) -> _Card | None:
 
 
 def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[Note]]:
-    empty: dict[str, Any] = {"address_2025": None, "province_2025": None, "address_candidates": ()}
+    empty: dict[str, Any] = {"address_2025": None, "province_2025": None, "province_2025_code": None,
+                             "address_candidates": ()}
     if address is None:
         return {**empty, "address_status": None}, []
     if not convert:
@@ -271,7 +274,8 @@ def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[N
     from .addresses import convert_address  # loads its data on first use only
 
     conversion = convert_address(address)
-    fields = {**empty, "address_status": conversion.status, "province_2025": conversion.province_2025}
+    fields = {**empty, "address_status": conversion.status, "province_2025": conversion.province_2025,
+              "province_2025_code": conversion.province_2025_code}
     if conversion.status in ("converted", "unchanged"):
         fields["address_2025"] = conversion.address_2025 or address
         return fields, []
