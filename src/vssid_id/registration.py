@@ -29,15 +29,16 @@ Conflicts and notes
 cards; ``notes`` are findings that do not. Each has the record ``field``, a
 stable ``kind`` code and a ``message`` that never holds personal data.
 
-===================  ==========  ===============================================================
-kind                 field       when
-===================  ==========  ===============================================================
-``name_diacritics``  full_name   the names differ only in diacritics (a common data-entry fault)
-``name``             full_name   the names differ otherwise
-``date_of_birth``    date_of_birth  the dates differ, compared at the precision both cards hold
-``gender``           gender      the genders differ
-``id_card_expired``  valid_until the identity card has expired on ``today`` (:mod:`vssid_id.expiry`)
-===================  ==========  ===============================================================
+===================  =============  ============================================================
+kind                 field          when
+===================  =============  ============================================================
+``name_diacritics``  full_name      the names differ only in diacritics (a data-entry fault)
+``name``             full_name      the names differ otherwise
+``date_of_birth``    date_of_birth  the dates differ at the precision both cards hold
+``gender``           gender         the genders differ
+``id_card_expired``  valid_until    the identity card has expired on ``today``
+                                    (:mod:`vssid_id.expiry`)
+===================  =============  ============================================================
 
 Names are the same name when they are equal after NFC normalisation, case
 folding and whitespace collapsing (old BHYT cards print names in capitals).
@@ -282,8 +283,9 @@ def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[N
     if conversion.status == "ambiguous":
         fields["address_candidates"] = tuple(conversion.candidates)
         return fields, [Note(field="address", kind="address_ambiguous", message=(
-            "the address's old ward or commune is now split between several wards or communes; "
-            "the new address is left to the holder to choose (see the candidates)"))]
+            "the address fits several wards or communes of the current units (an old ward that was split, "
+            "or a name several units share); the new address is left to the holder to choose "
+            "(see the candidates)"))]
     return fields, [Note(field="address", kind="address_not_found", message=(
         "the address could not be matched to the current administrative units"))]
 
