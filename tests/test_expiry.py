@@ -173,5 +173,5 @@ def test_a_record_knows_its_card_expiry():
     # (Luật Căn cước công dân 2014, Điều 21), as the CCCD prints "Có giá trị đến".
     record = vssid_id.parse("001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021", today=date(2026, 11, 25))
     assert record.valid_until == date(2030, 3, 5)
-    old = vssid_id.parse("001955123456||Nguyễn Văn An|05031955|Nam|Hà Nội|15082021", today=date(2026, 11, 25))
+    old = vssid_id.parse("001055123456||Nguyễn Văn An|05031955|Nam|Hà Nội|15082021", today=date(2026, 11, 25))
     assert old.valid_until is None  # issued after 60: for life
