@@ -29,6 +29,8 @@ _LAZY = {
     "parse_bhyt": "parsing",
     "payload_kind": "parsing",
     "CccdRecord": "records",
+    "AnyRecord": "records",
+    "CardRecord": "records",
     "BhytRecord": "records",
     "CccdVariant": "records",
     "Record": "records",
@@ -67,7 +69,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .image_input import load_image
     from .masking import mask_record
     from .parsing import parse, parse_bhyt, parse_cccd, payload_kind
-    from .records import BhytRecord, CccdRecord, CccdVariant, Record
+    from .records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
     from .scanner import ScanResult, scan
 
 

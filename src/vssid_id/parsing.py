@@ -11,16 +11,15 @@ vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
-from .bhyt_payload import parse_bhyt_fields
-from .cccd_payload import parse_cccd_fields
 from .errors import UnknownPayloadKind
-from .records import BhytRecord, CccdRecord
+from .formats.bhyt import BhytRecord, parse_bhyt_fields
+from .formats.cccd import CccdRecord, parse_cccd_fields
 from .text import payload_text
 
-__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind"]
+__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind", "check_today"]
 
 PayloadKind = Literal["cccd", "bhyt"]
 
@@ -71,17 +70,34 @@ def parse(payload: str | bytes, *, today: date | None = None) -> CccdRecord | Bh
 
 def parse_cccd(payload: str | bytes, *, today: date | None = None) -> CccdRecord:
     """Parse a payload that must come from a CCCD or Căn cước card."""
-    return _parse(payload, "cccd", today)  # type: ignore[return-value]
+    record = _parse(payload, "cccd", today)
+    assert isinstance(record, CccdRecord)
+    return record
 
 
 def parse_bhyt(payload: str | bytes, *, today: date | None = None) -> BhytRecord:
     """Parse a payload that must come from a BHYT card."""
-    return _parse(payload, "bhyt", today)  # type: ignore[return-value]
+    record = _parse(payload, "bhyt", today)
+    assert isinstance(record, BhytRecord)
+    return record
+
+
+def check_today(today: object) -> date | None:
+    """``today`` as a date: ``None`` (the system date), a :class:`~datetime.date`,
+    or a :class:`~datetime.datetime` (its date); anything else is a :class:`TypeError`."""
+    if today is None or type(today) is date:
+        return today  # type: ignore[return-value]
+    if isinstance(today, datetime):
+        return today.date()
+    if isinstance(today, date):
+        return today
+    raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
 
 
 def _parse(
     payload: str | bytes, expected: PayloadKind | None, today: date | None
 ) -> CccdRecord | BhytRecord:
+    today = check_today(today)
     text = payload_text(payload)
     fields = text.split(_SEPARATOR)
     kind = _kind(fields)

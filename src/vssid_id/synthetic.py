@@ -21,13 +21,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .cccd_payload import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM
-from .cccd_payload import FIELD_NAMES as CCCD_FIELD_NAMES
-from .cccd_payload import variant as cccd_variant
 from .codes.bhyt_card import parse_bhyt_card_code
 from .codes.cccd import parse_cccd_number
+from .formats.bhyt import BhytRecord
+from .formats.cccd import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM, CccdRecord
+from .formats.cccd import FIELD_NAMES as CCCD_FIELD_NAMES
+from .formats.cccd import variant as cccd_variant
 from .gender import Gender
-from .records import BhytRecord, CccdRecord
 from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, LIVING_AREA_FIELD_CODES, PROVINCES, USUAL_BENEFIT_LEVEL
 
 __all__ = [
