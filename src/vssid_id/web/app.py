@@ -31,6 +31,7 @@ import html
 import json
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,9 +48,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURITY_POLICY"]
 
-#: The body cap, in bytes: the image loader's byte cap (``vssid-scan``'s), so
-#: that the API refuses exactly what the CLI refuses.
-MAX_BODY_BYTES = 50_000_000
+try:  # the body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both
+    from ..image_input import DEFAULT_MAX_BYTES as MAX_BODY_BYTES  # type: ignore[attr-defined, unused-ignore]
+except ImportError:  # pragma: no cover - before the loader's cap lands on main
+    MAX_BODY_BYTES = 50_000_000
 
 #: The longest payload text accepted: a QR code holds at most 2,953 bytes
 #: (version 40, byte mode, error correction L; ISO/IEC 18004, table 7).
@@ -91,17 +93,17 @@ class _Guard:
     other is logged as ``-``; query strings and bodies are never logged.
     """
 
-    def __init__(self, app: "ASGIApp") -> None:
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    async def __call__(self, scope: "Scope", receive: "Receive", send: "Send") -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         start = time.perf_counter()
         status = 500
 
-        async def send_with_headers(message: "Message") -> None:
+        async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
@@ -117,14 +119,14 @@ class _Guard:
                         (time.perf_counter() - start) * 1000)
 
 
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> "Response":
+def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
     from starlette.responses import Response
 
     body = json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
     return Response(body, status, headers=headers, media_type="application/json")
 
 
-def _flag(request: "Request", name: str) -> bool:
+def _flag(request: Request, name: str) -> bool:
     value = request.query_params.get(name)
     if value is None:
         return False
@@ -174,11 +176,11 @@ def _scan_image(image: bytes, find_all: bool) -> list[Any]:
 
 
 def _scan_json(results: list[Any], mask: bool) -> dict[str, Any]:
-    from ._report import scan_entry
+    from ..report import scan_entry
 
     entry = scan_entry(results, mask=mask)
     if not mask:  # the text itself, for a later /api/prefill (personal data: never when masked)
-        for code, result in zip(entry["codes"], results):
+        for code, result in zip(entry["codes"], results, strict=True):
             code["payload"] = result.payload.text
     return entry
 
@@ -189,10 +191,10 @@ def create_app(
     threads: int | None = None,
     max_pending: int | None = None,
     time_limit: float = 15.0,
-) -> "Starlette":
+) -> Starlette:
     """The application; the limits are described in :mod:`.workers` and :mod:`.bodies`."""
+    from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
-    from typing import AsyncIterator
 
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
@@ -203,7 +205,7 @@ def create_app(
 
     pool = WorkerPool(threads, max_pending, time_limit)
 
-    async def image_from(request: "Request") -> bytes:
+    async def image_from(request: Request) -> bytes:
         body = await read_body(request, max_body_bytes)
         if media_type(request) == "multipart/form-data":
             parts = parse_multipart(body, request.headers["content-type"])
@@ -216,17 +218,17 @@ def create_app(
             raise ApiError(400, "BadRequest", "the request holds no image", field="image")
         return body
 
-    async def scan_endpoint(request: "Request") -> "Response":
+    async def scan_endpoint(request: Request) -> Response:
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
         image = await image_from(request)
         results = await pool.run(deadline, _scan_image, image, find_all)
         return _json(_scan_json(results, mask))
 
-    async def parse_endpoint(request: "Request") -> "Response":
+    async def parse_endpoint(request: Request) -> Response:
         from ..errors import VssidError
         from ..parsing import parse
-        from ._report import error_dict, record_dict
+        from ..report import error_dict, record_dict
 
         mask = _flag(request, "mask")
         body = await read_body(request, max_body_bytes)
@@ -246,7 +248,7 @@ def create_app(
             return _json({"error": error_dict(error)}, 422)
         return _json({"record": record_dict(record, mask=mask)})
 
-    async def prefill_inputs(request: "Request") -> list[tuple[str, str | bytes]]:
+    async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes]]:
         body = await read_body(request, max_body_bytes)
         kind = media_type(request)
         inputs: list[tuple[str, str | bytes]] = []
@@ -277,7 +279,7 @@ def create_app(
             raise ApiError(400, "BadRequest", f"give at most {MAX_PREFILL_INPUTS} images and payloads")
         return inputs
 
-    async def prefill_endpoint(request: "Request") -> "Response":
+    async def prefill_endpoint(request: Request) -> Response:
         import vssid_id
 
         from ..errors import VssidError
@@ -301,8 +303,8 @@ def create_app(
             if read:
                 records.extend(read)
             elif results:
-                error = results[0].error
-                raise ApiError(422, type(error).__name__, f"{where}: {error.reason}", error.field)
+                failure = results[0].error
+                raise ApiError(422, type(failure).__name__, f"{where}: {failure.reason}", failure.field)
             else:
                 raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
         registration = await pool.run(deadline, vssid_id.prefill, *records)
@@ -316,7 +318,7 @@ def create_app(
             result["form"] = registration.to_form()
         return _json(result)
 
-    async def index(request: "Request") -> "Response":
+    async def index(request: Request) -> Response:
         from .. import tables
 
         provinces = getattr(tables, "PROVINCES_MERGED_2025", {})
@@ -325,31 +327,31 @@ def create_app(
         page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!--PROVINCES-->", options)
         return HTMLResponse(page)
 
-    async def healthz(request: "Request") -> "Response":
+    async def healthz(request: Request) -> Response:
         return _json({"status": "ok", "version": __version__, "decodes_in_flight": pool.pending})
 
-    async def openapi(request: "Request") -> "Response":
+    async def openapi(request: Request) -> Response:
         from .openapi import openapi_document
 
         return _json(openapi_document(max_body_bytes))
 
-    async def api_error(request: "Request", error: Exception) -> "Response":
+    async def api_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, ApiError)
         return _json(error.body(), error.status, error.headers)
 
-    async def http_error(request: "Request", error: Exception) -> "Response":
+    async def http_error(request: Request, error: Exception) -> Response:
         assert isinstance(error, HTTPException)
         kind = {404: "NotFound", 405: "MethodNotAllowed"}.get(error.status_code, "HTTPError")
         message = {404: "no such page or API route", 405: "this route does not take that method"}.get(
             error.status_code, "the request cannot be served")
         return _json(error_body(kind, message), error.status_code, error.headers)
 
-    async def internal_error(request: "Request", error: Exception) -> "Response":
+    async def internal_error(request: Request, error: Exception) -> Response:
         logger.error("internal error: %s", type(error).__name__)
         return _json(error_body("InternalError", "the server failed on this request"), 500)
 
     @asynccontextmanager
-    async def lifespan(app: "Starlette") -> "AsyncIterator[None]":
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         pool.start()
         try:
             yield

@@ -33,7 +33,7 @@ def too_large(cap: int) -> ApiError:
     return ApiError(413, "BodyTooLarge", f"the request body is over the limit of {cap:,} bytes")
 
 
-async def read_body(request: "Request", cap: int) -> bytes:
+async def read_body(request: Request, cap: int) -> bytes:
     """The request body, refused with 413 as soon as it is known to exceed ``cap`` bytes."""
     from starlette.requests import ClientDisconnect
 
@@ -56,7 +56,7 @@ async def read_body(request: "Request", cap: int) -> bytes:
     return b"".join(chunks)
 
 
-def media_type(request: "Request") -> str:
+def media_type(request: Request) -> str:
     """The request's media type, lower case, without parameters (``""`` when absent)."""
     return request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
 
@@ -122,7 +122,7 @@ def parse_multipart(body: bytes, content_type: str) -> list[Part]:
         nonlocal finished
         finished = True
 
-    parser = MultipartParser(boundary, {  # type: ignore[arg-type]
+    parser = MultipartParser(boundary, {
         "on_part_begin": on_part_begin,
         "on_header_field": on_header_field,
         "on_header_value": on_header_value,

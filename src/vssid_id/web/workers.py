@@ -25,8 +25,9 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from .problems import ApiError
 
@@ -87,7 +88,7 @@ class WorkerPool:
             raise ApiError(504, "TimeLimitExceeded",
                            f"the request took longer than the limit of {self.time_limit:g} s") from None
 
-    def _release(self, future: "asyncio.Future[Any]") -> None:
+    def _release(self, future: asyncio.Future[Any]) -> None:
         self.pending -= 1
         if not future.cancelled():
             future.exception()  # retrieved, so a timed-out failure is not logged as unhandled
