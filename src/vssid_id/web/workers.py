@@ -1,10 +1,10 @@
 """Decoding off the event loop: a thread pool sized to the cores, bounded and timed.
 
-QR decoding is CPU work (OpenCV and zxing-cpp, which release the GIL while
-they run); done on the event loop it would stall every other request. So every
-decode, and every prefill (whose first address conversion loads a data set),
-runs in a :class:`~concurrent.futures.ThreadPoolExecutor` with one thread per
-core.
+QR decoding is CPU work (image decoding, OpenCV and zxing-cpp, all in C/C++);
+done on the event loop it would stall every other request. So every decode,
+and every prefill (whose first address conversion loads a data set), runs in a
+:class:`~concurrent.futures.ThreadPoolExecutor` with one thread per core: one
+process, one copy of the libraries and data in memory.
 
 Two limits keep the server responsive under load:
 
