@@ -14,7 +14,8 @@ cards, 1 280 × 860 pixels or so) as multipart ``image`` fields, the way
 
 Reported per round: requests/s, p50 / p95 latency, errors (any answer but a
 200 holding the card's record, or a failed connection), 503s (the server's
-documented back-pressure, counted apart), and the server's resident memory
+documented back-pressure, counted apart; the client then waits the
+``Retry-After`` second), and the server's resident memory
 (VmRSS, sampled every 0.1 s): at the start of the round, its peak, and at the
 end, to show that memory stays flat over the run.
 """
@@ -115,6 +116,8 @@ class Round:
                     self.busy += 1
                 else:
                     self.errors += 1
+            if status == 503:  # back off as the server asks, as a well-behaved client does
+                time.sleep(float(response.getheader("Retry-After", "1")))
         connection.close()
 
     def sampler(self, stop: threading.Event) -> None:
