@@ -161,6 +161,14 @@ def _json_body(body: bytes) -> Any:
         raise ApiError(400, "BadJson", "the body is not valid JSON") from None
 
 
+def _vietnamese_order(name: str) -> tuple[str, str]:
+    """Sort key: the letters without their marks first (Đà Nẵng beside Da, not after Z), then the name."""
+    import unicodedata
+
+    bare = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
+    return bare.replace("Đ", "D").replace("đ", "d").casefold(), name
+
+
 def _scan_image(image: bytes, find_all: bool) -> list[Any]:
     """Runs in a worker thread: decode and parse, every failure as an :class:`ApiError`."""
     from ..errors import VssidError
@@ -323,7 +331,7 @@ def create_app(
 
         provinces = getattr(tables, "PROVINCES_MERGED_2025", {})
         options = "".join(f'<option value="{html.escape(name)}">{html.escape(name)}</option>'
-                          for name in sorted(set(provinces.values())))
+                          for name in sorted(set(provinces.values()), key=_vietnamese_order))
         page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!--PROVINCES-->", options)
         return HTMLResponse(page)
 
