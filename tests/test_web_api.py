@@ -210,8 +210,9 @@ def test_prefill_json_payloads_gives_the_registration_and_the_name_conflict(clie
     response = client.post("/api/prefill", json={"payloads": [bhyt.to_payload(), cccd.to_payload()]})
     assert response.status_code == 200
     body = response.json()
-    assert body["cards"] == ["bhyt", "cccd"]
     registration = body["registration"]
+    assert registration["cards"] == ["cccd", "bhyt"]
+    assert body["form"]["họ tên"] == "Hoàng Quốc Việt"
     assert registration["full_name"] == "Hoàng Quốc Việt"  # the identity card's
     assert registration["bhxh_code"] == bhyt.bhxh_code
     assert registration["id_number"] == cccd.id_number
@@ -231,7 +232,7 @@ def test_prefill_multipart_image_and_payload_masked(client: TestClient) -> None:
     )
     assert response.status_code == 200
     body = response.json()
-    assert body["cards"] == ["bhyt", "cccd"]
+    assert body["registration"]["cards"] == ["cccd", "bhyt"]
     assert "form" not in body
     for secret in (cccd.full_name, bhyt.full_name, cccd.id_number, bhyt.bhxh_code, cccd.address):
         assert secret not in response.text
@@ -245,6 +246,19 @@ def test_prefill_one_card_leaves_the_others_fields_empty(client: TestClient) -> 
     registration = response.json()["registration"]
     assert registration["bhxh_code"] == bhyt.bhxh_code
     assert registration["id_number"] is None
+
+
+@needs_prefill
+def test_prefill_refuses_two_cards_of_one_kind_and_codes_that_are_no_card(client: TestClient) -> None:
+    first, second = (synthetic_bhyt_record(random.Random(seed)).to_payload() for seed in (50, 51))
+    two = client.post("/api/prefill", json={"payloads": [first, second]})
+    assert two.status_code == 422
+    assert two.json()["error"]["type"] == "TooManyCards"
+    url = io.BytesIO()
+    generate.render_qr("https://example.org/not-a-card", 6).save(url, "PNG")
+    none = client.post("/api/prefill", files={"image": ("qr.png", url.getvalue(), "image/png")})
+    assert none.status_code == 422
+    assert none.json()["error"]["type"] == "NoCard"
 
 
 def test_prefill_bad_inputs_name_which_input(client: TestClient, cccd: Any) -> None:
@@ -436,9 +450,10 @@ def test_the_page_and_its_assets_come_from_this_server_only(client: TestClient) 
 def test_page_lists_the_2025_provinces(client: TestClient) -> None:
     from vssid_id import tables
 
-    provinces = set(getattr(tables, "PROVINCES_MERGED_2025", {}).values())
-    options = set(re.findall(r'<option value="([^"]+)">', client.get("/").text))
-    assert provinces <= options
+    provinces = {getattr(p, "full_name", p) for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
+    options = re.findall(r'<option value="([^"]+)">', client.get("/").text)
+    assert set(options) == provinces and len(options) == len(provinces)
+    assert len(provinces) in (0, 34)
 
 
 # --- hostile input of every kind -----------------------------------------------------------

@@ -295,30 +295,32 @@ def create_app(
 
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
-        records: list[Any] = []
+        items: list[Any] = []  # records from payloads, ScanResults from images
         counts = {"image": 0, "payload": 0}
         for source, value in await prefill_inputs(request):
             counts[source] += 1
             where = f"{source} {counts[source]}"
             if isinstance(value, str):
                 try:
-                    records.append(parse(value))
+                    items.append(parse(value))
                 except VssidError as error:
                     raise ApiError(422, type(error).__name__, f"{where}: {error.reason}", error.field) from None
                 continue
             results = await pool.run(deadline, _scan_image, value, find_all)
-            read = [result.record for result in results if result.record is not None]
-            if read:
-                records.extend(read)
-            elif results:
-                failure = results[0].error
-                raise ApiError(422, type(failure).__name__, f"{where}: {failure.reason}", failure.field)
-            else:
+            if not results:
                 raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
-        registration = await pool.run(deadline, vssid_id.prefill, *records)
-        result: dict[str, Any] = {"cards": [record.kind for record in records]}
+            items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
+
+        def merge() -> Any:
+            try:
+                return vssid_id.prefill(*items)
+            except VssidError as error:  # no card among the codes read, two different cards of one kind
+                raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
+
+        registration = await pool.run(deadline, merge)
+        result: dict[str, Any] = {}
         if mask:
-            from ..masking import mask_registration  # type: ignore[attr-defined]
+            from ..masking import mask_registration  # type: ignore[attr-defined, unused-ignore]
 
             result["registration"] = mask_registration(registration)
         else:
@@ -329,9 +331,11 @@ def create_app(
     async def index(request: Request) -> Response:
         from .. import tables
 
-        provinces = getattr(tables, "PROVINCES_MERGED_2025", {})
-        options = "".join(f'<option value="{html.escape(name)}">{html.escape(name)}</option>'
-                          for name in sorted(set(provinces.values()), key=_vietnamese_order))
+        # The 34 provinces of 1 July 2025, under the full name prefill() gives (``Tỉnh Thái Nguyên``).
+        provinces = {getattr(p, "full_name", p): getattr(p, "name", p)
+                     for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
+        options = "".join(f'<option value="{html.escape(full)}">{html.escape(full)}</option>'
+                          for full, _ in sorted(provinces.items(), key=lambda item: _vietnamese_order(item[1])))
         page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!--PROVINCES-->", options)
         return HTMLResponse(page)
 

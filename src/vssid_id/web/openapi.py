@@ -143,7 +143,6 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 }},
                 "responses": {"200": {"description": "the registration, with conflicts between the cards",
                                       "content": {"application/json": {"schema": {"type": "object", "properties": {
-                                          "cards": {"type": "array", "items": {"enum": ["cccd", "bhyt"]}},
                                           "registration": registration,
                                           "form": {"type": "object", "description": "to_form() (unmasked only)"},
                                       }}}}},

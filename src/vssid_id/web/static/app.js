@@ -9,14 +9,23 @@ const CARD_NAMES = { bhyt: "thẻ BHYT", cccd: "thẻ CCCD" };
 const GENDER_LABELS = { male: "Nam", female: "Nữ" };
 // Record fields of a conflict that have no field of their own on the form.
 const FIELD_ALIASES = { year_of_birth: "date_of_birth", month_of_birth: "date_of_birth" };
-// Conflict kinds the page words in Vietnamese; any other shows the server's message.
-const CONFLICT_TEXT = {
+// Conflict and note kinds (vssid_id.registration) worded in Vietnamese; any other shows the server's message.
+const FINDING_TEXT = {
   name_diacritics: "Họ tên trên hai thẻ chỉ khác nhau ở dấu tiếng Việt (lỗi nhập liệu thường gặp): kiểm tra lại.",
   name: "Họ tên trên hai thẻ khác nhau.",
-  full_name: "Họ tên trên hai thẻ khác nhau.",
   date_of_birth: "Ngày sinh trên hai thẻ khác nhau.",
   gender: "Giới tính trên hai thẻ khác nhau.",
+  id_card_expired: "Thẻ CCCD đã hết hạn sử dụng (đến tuổi phải đổi thẻ).",
+  id_card_expiry_unknown: "Không xác định được hạn sử dụng của thẻ CCCD.",
+  bhyt_not_in_force: "Thẻ BHYT không còn (hoặc chưa có) giá trị sử dụng; mã số BHXH trên thẻ vẫn đúng.",
+  no_bhyt_card: "Chưa quét thẻ BHYT: chưa có Mã số BHXH.",
+  no_identity_card: "Chưa quét thẻ CCCD: chưa có số CCCD; các thông tin khác lấy từ thẻ BHYT.",
+  address_ambiguous: "Phường, xã cũ nay thuộc nhiều đơn vị mới: chọn địa chỉ đúng trong các địa chỉ sau.",
+  address_not_found: "Không tìm được địa chỉ theo đơn vị hành chính mới: hãy nhập tay.",
+  unreadable_code: "Có mã QR không phải của thẻ, đã bỏ qua.",
 };
+// Notes shown beside another field than the one they name.
+const NOTE_FIELDS = { address: "address_2025" };
 
 const state = {
   payloads: { bhyt: null, cccd: null }, // the QR texts read so far, one per card
@@ -214,9 +223,10 @@ function conflictValues(field) {
   return "Thẻ BHYT: " + bhyt + " · Thẻ CCCD: " + cccd;
 }
 
-function clearConflicts() {
+function clearFindings() {
   document.querySelectorAll(".field").forEach((field) => {
     field.classList.remove("has-conflict");
+    field.querySelectorAll(".note").forEach((note) => note.remove());
     const box = field.querySelector(".conflict");
     box.hidden = true;
     box.textContent = "";
@@ -227,19 +237,27 @@ function clearConflicts() {
   notes.hidden = true;
 }
 
-function showConflicts(conflicts) {
-  clearConflicts();
-  for (const conflict of conflicts) {
+function listItem(finding, text, className) {
+  const item = document.createElement("li");
+  item.className = className;
+  item.textContent = text;
+  item.dataset.kind = finding.kind;
+  item.dataset.field = finding.field;
+  $("notes").append(item);
+  $("notes").hidden = false;
+}
+
+// Conflicts (the cards disagree, the identity card has expired) in the field's orange box;
+// notes (something to know) in a quieter line; either in the list under the form when the
+// form has no field for it.
+function showFindings(reg) {
+  clearFindings();
+  for (const conflict of reg.conflicts || []) {
     const name = FIELD_ALIASES[conflict.field] || conflict.field;
     const field = document.querySelector('.field[data-field="' + CSS.escape(name) + '"]');
-    const text = CONFLICT_TEXT[conflict.kind] || conflict.message;
+    const text = FINDING_TEXT[conflict.kind] || conflict.message;
     if (!field) {
-      const item = document.createElement("li");
-      item.textContent = text;
-      item.dataset.kind = conflict.kind;
-      item.dataset.field = conflict.field;
-      $("notes").append(item);
-      $("notes").hidden = false;
+      listItem(conflict, text, "conflict-item");
       continue;
     }
     field.classList.add("has-conflict");
@@ -257,6 +275,28 @@ function showConflicts(conflicts) {
     box.dataset.kind = conflict.kind;
     box.hidden = false;
   }
+  for (const note of reg.notes || []) {
+    const name = NOTE_FIELDS[note.field] || FIELD_ALIASES[note.field] || note.field;
+    const field = document.querySelector('.field[data-field="' + CSS.escape(name) + '"]');
+    const text = FINDING_TEXT[note.kind] || note.message;
+    if (!field) {
+      listItem(note, text, "note-item");
+      continue;
+    }
+    const line = document.createElement("p");
+    line.className = "note";
+    line.dataset.kind = note.kind;
+    line.textContent = text;
+    if (note.kind === "address_ambiguous") {
+      for (const candidate of reg.address_candidates || []) {
+        const option = document.createElement("span");
+        option.className = "candidate";
+        option.textContent = candidate;
+        line.append(option);
+      }
+    }
+    field.append(line);
+  }
 }
 
 function fill(reg) {
@@ -266,7 +306,7 @@ function fill(reg) {
   setField("date_of_birth", birthText(reg));
   setField("gender", reg.gender);
   setField("province_2025", reg.province_2025);
-  showConflicts(reg.conflicts || []);
+  showFindings(reg);
 }
 
 async function prefill() {
@@ -319,6 +359,7 @@ function save() {
   const document_ = {
     to_khai: formValues(),
     conflicts: state.registration ? state.registration.conflicts : [],
+    notes: state.registration ? state.registration.notes || [] : [],
     registration: state.registration,
   };
   const blob = new Blob([JSON.stringify(document_, null, 2)], { type: "application/json" });
@@ -340,7 +381,7 @@ function reset() {
   state.prefillSeq += 1;
   $("form").reset();
   document.querySelectorAll(".field").forEach((field) => field.classList.remove("filled"));
-  clearConflicts();
+  clearFindings();
   for (const kind of ["bhyt", "cccd"]) {
     $("state-" + kind).textContent = (kind === "bhyt" ? "Thẻ BHYT" : "Thẻ CCCD") + ": chưa đọc";
     $("state-" + kind).dataset.read = "false";
