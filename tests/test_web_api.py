@@ -34,9 +34,9 @@ from vssid_id.web.problems import ApiError
 from vssid_id.web.workers import WorkerPool
 
 try:
-    vssid_id.prefill  # noqa: B018
+    from vssid_id.registration import prefill  # noqa: F401
     HAS_PREFILL = True
-except AttributeError:
+except ImportError:
     HAS_PREFILL = False
 
 needs_prefill = pytest.mark.xfail(not HAS_PREFILL, reason="vssid_id.prefill (issue 11) not merged yet", strict=True)
@@ -54,16 +54,23 @@ def card_photo(payload: str, kind: str) -> bytes:
     return buffer.getvalue()
 
 
+OLD_ADDRESS = "Tổ 5, Phường Sông Cầu, Thành phố Bắc Kạn, Bắc Kạn"
+NEW_ADDRESS = "Tổ 5, Phường Bắc Kạn, Tỉnh Thái Nguyên"
+
+
 def same_person_cards() -> tuple[Any, Any]:
     """A CCCD and a BHYT record of one person whose names differ only in diacritics.
 
     The BHYT card holds the name without its marks, as old insurance data
     often does; date of birth and gender agree; the identity card (issued in
     2023 at 35) is valid until 2028 and the BHYT card runs from 1 July 2026 to
-    30 June 2027.
+    30 June 2027. The identity card's address is issue 11's example of a
+    merged province: "Tổ 5, Phường Sông Cầu, Thành phố Bắc Kạn, Bắc Kạn" is
+    now "Tổ 5, Phường Bắc Kạn, Tỉnh Thái Nguyên".
     """
     cccd = synthetic_cccd_record(random.Random(3))
-    cccd = vssid_id.parse(cccd.model_copy(update={"full_name": "Hoàng Quốc Việt"}).to_payload())
+    cccd = vssid_id.parse(cccd.model_copy(update={
+        "full_name": "Hoàng Quốc Việt", "address": OLD_ADDRESS}).to_payload())
     bhyt = synthetic_bhyt_record(random.Random(102)).model_copy(update={
         "full_name": "Hoang Quoc Viet", "date_of_birth": cccd.date_of_birth, "month_of_birth": cccd.month_of_birth,
         "year_of_birth": cccd.year_of_birth, "gender": cccd.gender})
@@ -217,6 +224,9 @@ def test_prefill_json_payloads_gives_the_registration_and_the_name_conflict(clie
     assert registration["bhxh_code"] == bhyt.bhxh_code
     assert registration["id_number"] == cccd.id_number
     assert registration["date_of_birth"] == "1988-08-10"
+    assert registration["address"] == OLD_ADDRESS
+    assert registration["address_2025"] == NEW_ADDRESS
+    assert registration["province_2025"] == "Tỉnh Thái Nguyên"
     conflicts = [c for c in registration["conflicts"] if c["field"] == "full_name"]
     assert [c["kind"] for c in conflicts] == ["name_diacritics"]
     assert "Vi" not in conflicts[0]["message"] and "Hoang" not in conflicts[0]["message"]
@@ -451,7 +461,9 @@ def test_page_lists_the_2025_provinces(client: TestClient) -> None:
     from vssid_id import tables
 
     provinces = {getattr(p, "full_name", p) for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
-    options = re.findall(r'<option value="([^"]+)">', client.get("/").text)
+    select = re.search(r'<select id="province_2025".*?</select>', client.get("/").text, re.S)
+    assert select is not None
+    options = re.findall(r'<option value="([^"]+)">', select.group(0))
     assert set(options) == provinces and len(options) == len(provinces)
     assert len(provinces) in (0, 34)
 

@@ -21,9 +21,11 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 playwright_api = pytest.importorskip("playwright.sync_api",
                                      reason="Playwright is not installed: pip install -e '.[test]'")
 
-from test_web_api import card_photo, needs_prefill, running_server, same_person_cards  # noqa: E402
+from test_web_api import NEW_ADDRESS, card_photo, needs_prefill, running_server, same_person_cards  # noqa: E402
 
 from vssid_id.web.app import create_app  # noqa: E402
+
+expect = playwright_api.expect
 
 CHROMIUM = next((p for p in (os.environ.get("VSSID_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium"),
                              shutil.which("chromium-browser")) if p and Path(p).is_file()), None)
@@ -96,7 +98,7 @@ def test_the_form_fills_from_both_cards_and_shows_the_name_conflict(
 
     page.set_input_files("#file-bhyt", str(tmp_path / "bhyt.jpg"))
     page.wait_for_selector('#state-bhyt[data-read="true"]')
-    page.wait_for_function("document.getElementById('bhxh_code').value !== ''")
+    expect(page.locator("#bhxh_code")).not_to_have_value("")
     assert page.input_value("#bhxh_code") == bhyt.bhxh_code
     assert page.input_value("#full_name") == "Hoang Quoc Viet"  # only the BHYT card so far
     assert page.input_value("#id_number") == ""
@@ -114,6 +116,9 @@ def test_the_form_fills_from_both_cards_and_shows_the_name_conflict(
     assert page.input_value("#date_of_birth") == cccd.date_of_birth.strftime("%d/%m/%Y")
     assert page.input_value("#gender") == cccd.gender.value
     assert page.input_value("#address") == cccd.address
+    assert page.input_value("#address_2025") == NEW_ADDRESS
+    assert page.input_value("#province_2025") == "Tỉnh Thái Nguyên"
+    assert page.query_selector_all(".field .note") == []  # nothing else to point out
     other_conflicts = page.query_selector_all('.field:not([data-field="full_name"]) .conflict:not([hidden])')
     assert [c.get_attribute("data-kind") for c in other_conflicts] == []
 
@@ -178,12 +183,13 @@ def test_the_camera_reads_a_card_and_then_stops(server: str, cards: tuple[Any, A
     for page, foreign, errors in _browser(tmp_path, server, flags):
         page.context.grant_permissions(["camera"], origin=server)
         page.goto(server + "/")
-        page.wait_for_function("navigator.mediaDevices.enumerateDevices()"
-                               ".then(d => d.some(x => x.kind === 'videoinput'))")
-        page.wait_for_timeout(200)  # the page's own device check has run
+        # (no wait_for_function: Playwright evaluates its string with eval, which the page's CSP forbids)
+        assert page.evaluate("navigator.mediaDevices.enumerateDevices()"
+                             ".then(d => d.some(x => x.kind === 'videoinput'))")
+        page.wait_for_timeout(300)  # the page's own device check has run
         page.get_by_role("button", name="Quét mã QR thẻ CCCD").click()
         page.wait_for_selector('#state-cccd[data-read="true"]', timeout=30_000)
-        page.wait_for_function("document.getElementById('id_number').value !== ''")
+        expect(page.locator("#id_number")).not_to_have_value("")
         assert page.input_value("#id_number") == cccd.id_number
         assert page.is_hidden("#camera")
         assert page.evaluate("document.getElementById('video').srcObject") is None

@@ -288,10 +288,9 @@ def create_app(
         return inputs
 
     async def prefill_endpoint(request: Request) -> Response:
-        import vssid_id
-
         from ..errors import VssidError
         from ..parsing import parse
+        from ..registration import prefill  # type: ignore[import-not-found, unused-ignore]
 
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
@@ -313,7 +312,7 @@ def create_app(
 
         def merge() -> Any:
             try:
-                return vssid_id.prefill(*items)
+                return prefill(*items)
             except VssidError as error:  # no card among the codes read, two different cards of one kind
                 raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
 
