@@ -290,7 +290,6 @@ def create_app(
     async def prefill_endpoint(request: Request) -> Response:
         from ..errors import VssidError
         from ..parsing import parse
-        from ..registration import prefill  # type: ignore[import-not-found, unused-ignore]
 
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
@@ -311,6 +310,8 @@ def create_app(
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
 
         def merge() -> Any:
+            from ..registration import prefill  # type: ignore[import-not-found, unused-ignore]
+
             try:
                 return prefill(*items)
             except VssidError as error:  # no card among the codes read, two different cards of one kind
