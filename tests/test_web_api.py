@@ -306,7 +306,7 @@ def test_prefill_malformed_requests(client: TestClient, kwargs: dict[str, Any], 
 def test_body_cap_is_the_clis_figure() -> None:
     from vssid_id import image_input
 
-    assert MAX_BODY_BYTES == getattr(image_input, "DEFAULT_MAX_BYTES", 50_000_000)
+    assert MAX_BODY_BYTES == getattr(image_input, "DEFAULT_MAX_BYTES", 50 * 1024 * 1024)
 
 
 @pytest.mark.parametrize("path", ["/api/scan", "/api/parse", "/api/prefill"])

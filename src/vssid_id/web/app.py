@@ -51,7 +51,7 @@ __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURIT
 try:  # the body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both
     from ..image_input import DEFAULT_MAX_BYTES as MAX_BODY_BYTES  # type: ignore[attr-defined, unused-ignore]
 except ImportError:  # pragma: no cover - before the loader's cap lands on main
-    MAX_BODY_BYTES = 50_000_000
+    MAX_BODY_BYTES = 50 * 1024 * 1024  # 50 MiB, the figure of image_input.DEFAULT_MAX_BYTES
 
 #: The longest payload text accepted: a QR code holds at most 2,953 bytes
 #: (version 40, byte mode, error correction L; ISO/IEC 18004, table 7).
