@@ -195,3 +195,29 @@ def test_the_camera_reads_a_card_and_then_stops(server: str, cards: tuple[Any, A
         assert page.evaluate("document.getElementById('video').srcObject") is None
         assert foreign == []
         assert errors == []
+
+
+@needs_prefill
+def test_one_photo_of_both_cards_fills_the_whole_form(browser_page: tuple[Any, list[str], list[str]], server: str,
+                                                      cards: tuple[Any, Any], tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
+    page, foreign, errors = browser_page
+    cccd, bhyt = cards
+    left = Image.open(io.BytesIO(card_photo(bhyt.to_payload(), "bhyt")))
+    right = Image.open(io.BytesIO(card_photo(cccd.to_payload(), "cccd")))
+    both = Image.new("RGB", (left.width + right.width + 60, max(left.height, right.height) + 40), (150, 150, 150))
+    both.paste(left, (20, 20))
+    both.paste(right, (left.width + 40, 20))
+    both.save(tmp_path / "both.jpg", quality=90)
+
+    page.goto(server + "/")
+    page.set_input_files("#file-bhyt", str(tmp_path / "both.jpg"))
+    page.wait_for_selector('#state-cccd[data-read="true"]')
+    assert page.get_attribute("#state-bhyt", "data-read") == "true"
+    page.wait_for_selector('.field[data-field="full_name"] .conflict:not([hidden])')
+    assert page.input_value("#bhxh_code") == bhyt.bhxh_code
+    assert page.input_value("#id_number") == cccd.id_number
+    assert foreign == [] and errors == []

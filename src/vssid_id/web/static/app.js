@@ -64,20 +64,26 @@ async function scanImage(blob) {
   return { codes: (await response.json()).codes };
 }
 
-function cardFrom(codes, wanted) {
+// The cards read on one image, the one asked for first (a photo may hold both cards).
+function cardsFrom(codes, wanted) {
   const cards = codes.filter((code) => code.record && code.payload);
-  return cards.find((code) => code.record.kind === wanted) || cards[0] || null;
+  return cards.sort((a, b) => (b.record.kind === wanted) - (a.record.kind === wanted));
 }
 
-function acceptCard(card, wanted) {
-  const kind = card.record.kind;
-  state.payloads[kind] = card.payload;
-  state.records[kind] = card.record;
-  const label = $("state-" + kind);
-  label.textContent = (kind === "bhyt" ? "Thẻ BHYT" : "Thẻ CCCD") + ": đã đọc";
-  label.dataset.read = "true";
-  const note = kind === wanted ? "" : " (ảnh này là " + CARD_NAMES[kind] + ", không phải " + CARD_NAMES[wanted] + ")";
-  setStatus("Đã đọc " + CARD_NAMES[kind] + note + ".", false);
+function acceptCards(cards, wanted) {
+  const names = [];
+  for (const card of cards) {
+    const kind = card.record.kind;
+    if (names.includes(CARD_NAMES[kind])) continue;
+    state.payloads[kind] = card.payload;
+    state.records[kind] = card.record;
+    const label = $("state-" + kind);
+    label.textContent = (kind === "bhyt" ? "Thẻ BHYT" : "Thẻ CCCD") + ": đã đọc";
+    label.dataset.read = "true";
+    names.push(CARD_NAMES[kind]);
+  }
+  const note = cards.some((card) => card.record.kind === wanted) ? "" : " (không phải " + CARD_NAMES[wanted] + ")";
+  setStatus("Đã đọc " + names.join(" và ") + note + ".", false);
   return prefill();
 }
 
@@ -95,9 +101,9 @@ async function readFile(kind, file) {
     setStatus("Không đọc được ảnh: " + result.error, true);
     return;
   }
-  const card = cardFrom(result.codes, kind);
-  if (card) {
-    await acceptCard(card, kind);
+  const cards = cardsFrom(result.codes, kind);
+  if (cards.length) {
+    await acceptCards(cards, kind);
   } else if (result.codes.length) {
     const error = result.codes[0].error;
     setStatus("Mã QR đọc được nhưng không phải thẻ hợp lệ: " + (error ? error.message : ""), true);
@@ -177,10 +183,10 @@ async function sendFrame() {
     const blob = await frameBlob(video);
     const result = blob ? await scanImage(blob) : { codes: [] };
     if (state.camera !== camera) return; // closed meanwhile
-    const card = result.codes ? cardFrom(result.codes, camera.kind) : null;
-    if (card) {
+    const cards = result.codes ? cardsFrom(result.codes, camera.kind) : [];
+    if (cards.length) {
       stopCamera();
-      await acceptCard(card, camera.kind);
+      await acceptCards(cards, camera.kind);
     }
   } catch (_) {
     /* a lost frame: the next one is sent in a moment */
