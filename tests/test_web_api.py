@@ -33,14 +33,6 @@ from vssid_id.web.app import CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, MAX_PAYLOA
 from vssid_id.web.problems import ApiError
 from vssid_id.web.workers import WorkerPool
 
-try:
-    from vssid_id.registration import prefill  # noqa: F401
-    HAS_PREFILL = True
-except ImportError:
-    HAS_PREFILL = False
-
-needs_prefill = pytest.mark.xfail(not HAS_PREFILL, reason="vssid_id.prefill (issue 11) not merged yet", strict=True)
-
 STATIC = Path(vssid_id.__file__).parent / "web" / "static"
 
 
@@ -211,7 +203,6 @@ def test_parse_bad_bodies(client: TestClient, kwargs: dict[str, Any], status: in
 # --- /api/prefill --------------------------------------------------------------------------
 
 
-@needs_prefill
 def test_prefill_json_payloads_gives_the_registration_and_the_name_conflict(client: TestClient) -> None:
     cccd, bhyt = same_person_cards()
     response = client.post("/api/prefill", json={"payloads": [bhyt.to_payload(), cccd.to_payload()]})
@@ -232,7 +223,6 @@ def test_prefill_json_payloads_gives_the_registration_and_the_name_conflict(clie
     assert "Vi" not in conflicts[0]["message"] and "Hoang" not in conflicts[0]["message"]
 
 
-@needs_prefill
 def test_prefill_multipart_image_and_payload_masked(client: TestClient) -> None:
     cccd, bhyt = same_person_cards()
     response = client.post(
@@ -248,7 +238,6 @@ def test_prefill_multipart_image_and_payload_masked(client: TestClient) -> None:
         assert secret not in response.text
 
 
-@needs_prefill
 def test_prefill_one_card_leaves_the_others_fields_empty(client: TestClient) -> None:
     bhyt = synthetic_bhyt_record(random.Random(40))
     response = client.post("/api/prefill", json={"payloads": [bhyt.to_payload()]})
@@ -258,7 +247,6 @@ def test_prefill_one_card_leaves_the_others_fields_empty(client: TestClient) -> 
     assert registration["id_number"] is None
 
 
-@needs_prefill
 def test_prefill_refuses_two_cards_of_one_kind_and_codes_that_are_no_card(client: TestClient) -> None:
     first, second = (synthetic_bhyt_record(random.Random(seed)).to_payload() for seed in (50, 51))
     two = client.post("/api/prefill", json={"payloads": [first, second]})
@@ -434,8 +422,7 @@ def test_healthz_and_openapi(client: TestClient) -> None:
     assert document["openapi"].startswith("3.")
     assert set(document["paths"]) == {"/api/scan", "/api/parse", "/api/prefill", "/healthz"}
     schemas = document["components"]["schemas"]
-    assert {"CccdRecord", "BhytRecord", "Error"} <= set(schemas)
-    assert ("Registration" in schemas) is HAS_PREFILL
+    assert {"CccdRecord", "BhytRecord", "Registration", "Error"} <= set(schemas)
     refs = re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document))
     assert set(refs) <= set(schemas)
 

@@ -21,7 +21,7 @@ pytest.importorskip("starlette", reason="the web extra is not installed: pip ins
 playwright_api = pytest.importorskip("playwright.sync_api",
                                      reason="Playwright is not installed: pip install -e '.[test]'")
 
-from test_web_api import NEW_ADDRESS, card_photo, needs_prefill, running_server, same_person_cards  # noqa: E402
+from test_web_api import NEW_ADDRESS, card_photo, running_server, same_person_cards  # noqa: E402
 
 from vssid_id.web.app import create_app  # noqa: E402
 
@@ -83,7 +83,6 @@ def _browser(tmp_path: Path, server: str, extra_flags: list[str]) -> Iterator[tu
             context.close()
 
 
-@needs_prefill
 def test_the_form_fills_from_both_cards_and_shows_the_name_conflict(
         browser_page: tuple[Any, list[str], list[str]], server: str, cards: tuple[Any, Any], tmp_path: Path) -> None:
     page, foreign, errors = browser_page
@@ -166,7 +165,6 @@ def _y4m(bgr: np.ndarray, path: Path) -> None:
     path.write_bytes(f"YUV4MPEG2 W{width} H{height} F10:1 Ip A1:1 C420jpeg\n".encode() + b"FRAME\n" + i420.tobytes())
 
 
-@needs_prefill
 def test_the_camera_reads_a_card_and_then_stops(server: str, cards: tuple[Any, Any], tmp_path: Path) -> None:
     import io
 
@@ -197,7 +195,6 @@ def test_the_camera_reads_a_card_and_then_stops(server: str, cards: tuple[Any, A
         assert errors == []
 
 
-@needs_prefill
 def test_one_photo_of_both_cards_fills_the_whole_form(browser_page: tuple[Any, list[str], list[str]], server: str,
                                                       cards: tuple[Any, Any], tmp_path: Path) -> None:
     import io

@@ -310,7 +310,7 @@ def create_app(
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
 
         def merge() -> Any:
-            from ..registration import prefill  # type: ignore[import-not-found, unused-ignore]
+            from ..registration import prefill
 
             try:
                 return prefill(*items)
@@ -320,7 +320,7 @@ def create_app(
         registration = await pool.run(deadline, merge)
         result: dict[str, Any] = {}
         if mask:
-            from ..masking import mask_registration  # type: ignore[attr-defined, unused-ignore]
+            from ..masking import mask_registration
 
             result["registration"] = mask_registration(registration)
         else:

@@ -24,32 +24,24 @@ def _model_schemas() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
     from ..records import BhytRecord, CccdRecord
+    from ..registration import Registration
 
-    models: list[Any] = [CccdRecord, BhytRecord]
-    try:
-        from ..registration import Registration  # type: ignore[import-not-found, unused-ignore]
-
-        models.append(Registration)
-    except ImportError:  # before vssid_id.prefill lands
-        pass
+    models: list[Any] = [CccdRecord, BhytRecord, Registration]
     _, schema = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)
     defs: dict[str, Any] = schema.get("$defs", {})
     return defs
 
 
-_ERROR = {
+_ERROR_FIELDS: dict[str, Any] = {
     "type": "object",
-    "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["type", "field", "message"],
-        "properties": {
-            "type": {"type": "string", "description": "the error's class, e.g. MalformedPayload, ImageError"},
-            "field": {"type": ["string", "null"], "description": "the field the error is about"},
-            "message": {"type": "string", "description": "what is wrong; never contains personal data"},
-        },
-    }},
+    "required": ["type", "field", "message"],
+    "properties": {
+        "type": {"type": "string", "description": "the error's class, e.g. MalformedPayload, ImageError"},
+        "field": {"type": ["string", "null"], "description": "the field the error is about"},
+        "message": {"type": "string", "description": "what is wrong; never contains personal data"},
+    },
 }
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _ERROR_FIELDS}}
 
 _SCAN = {
     "type": "object",
@@ -65,7 +57,7 @@ _SCAN = {
                 "elapsed_ms": {"type": "number"},
             }},
             "record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]},
-            "error": _ERROR["properties"]["error"],  # type: ignore[index]
+            "error": _ERROR_FIELDS,
             "payload": {"type": "string", "description": "the QR text (only when not masked)"},
         },
     }}},
@@ -95,7 +87,6 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
         "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
     }
     schemas = {**_model_schemas(), "Error": _ERROR, "ScanResult": _SCAN}
-    registration = _ref("Registration") if "Registration" in schemas else {"type": "object"}
     return {
         "openapi": "3.1.0",
         "info": {
@@ -143,7 +134,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 }},
                 "responses": {"200": {"description": "the registration, with conflicts between the cards",
                                       "content": {"application/json": {"schema": {"type": "object", "properties": {
-                                          "registration": registration,
+                                          "registration": _ref("Registration"),
                                           "form": {"type": "object", "description": "to_form() (unmasked only)"},
                                       }}}}},
                               **_errors(400, 413, 415, 422, 503, 504)},
