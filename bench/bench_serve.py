@@ -161,13 +161,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each round")
     parser.add_argument("--photos", type=int, default=8, help="distinct photos the clients cycle through")
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before the first round")
+    parser.add_argument("--threads", type=int, help="the server's decoding threads (default: its own, one per core)")
     args = parser.parse_args()
     counts = [int(n) for n in args.clients.split(",")]
 
     bodies = [(multipart(data), payload) for data, payload in photos(args.photos, seed=41)]
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "vssid_id.web.server", "--host", "127.0.0.1",
-                               "--port", str(port)], stderr=subprocess.DEVNULL)
+                               "--port", str(port), *(["--threads", str(args.threads)] if args.threads else [])],
+                              stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 30
         while True:
@@ -181,8 +183,9 @@ def main() -> int:
                     print("the server did not start", file=sys.stderr)
                     return 1
                 time.sleep(0.2)
+        setting = f"--threads {args.threads}" if args.threads else "its defaults"
         print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores; server: "
-              f"vssid-serve with its defaults; {len(bodies)} photos of "
+              f"vssid-serve, {setting}; {len(bodies)} photos of "
               f"{statistics.mean(len(b) for b, _ in bodies) / 1024:.0f} KiB on average; "
               f"{args.seconds:g} s per round\n")
         Round(port, server.pid, bodies, max(counts), args.warmup).run()  # warm-up, not reported
