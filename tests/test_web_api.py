@@ -28,6 +28,7 @@ import generate  # fixtures/generate.py, put on sys.path by conftest.py
 from starlette.testclient import TestClient
 
 import vssid_id
+from vssid_id.masking import mask_name
 from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 from vssid_id.web.app import CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, MAX_PAYLOAD_CHARS, create_app
 from vssid_id.web.problems import ApiError
@@ -103,7 +104,7 @@ def test_scan_raw_body_masked(client: TestClient, cccd: Any, cccd_jpeg: bytes) -
     assert response.status_code == 200
     (code,) = response.json()["codes"]
     assert "payload" not in code
-    assert code["record"]["full_name"] == vssid_id.masking.mask_name(cccd.full_name)
+    assert code["record"]["full_name"] == mask_name(cccd.full_name)
     for secret in (cccd.full_name, cccd.id_number, cccd.address, cccd.date_of_birth.isoformat()):
         assert secret not in response.text
 
