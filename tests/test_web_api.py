@@ -542,6 +542,21 @@ def test_pool_answers_503_when_full_and_504_past_the_deadline() -> None:
     assert pool.pending == 0
 
 
+def test_the_app_answers_503_when_full_and_504_past_its_time_limit(cccd_jpeg: bytes) -> None:
+    with TestClient(create_app(time_limit=0.001)) as late_client:
+        late = late_client.post("/api/scan", content=cccd_jpeg)
+    assert late.status_code == 504
+    assert late.json()["error"]["type"] == "TimeLimitExceeded"
+    app = create_app()
+    with TestClient(app) as busy_client:
+        app.state.pool.pending = app.state.pool.max_pending  # as if that many decodes were in flight
+        busy = busy_client.post("/api/scan", content=cccd_jpeg)
+        app.state.pool.pending = 0
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "1"
+    assert busy.json()["error"]["type"] == "ServerBusy"
+
+
 # --- the console script --------------------------------------------------------------------
 
 
