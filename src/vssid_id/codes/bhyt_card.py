@@ -60,7 +60,7 @@ class BhytCardCodeParts(BaseModel):
     bhxh_code: str
 
 
-def compact(code: str) -> str:
+def compact(number: str) -> str:
     """Drop ASCII spaces, dashes and dots and upper-case the letters.
 
     Only ASCII letters are upper-cased: a look-alike such as the long s
@@ -70,14 +70,14 @@ def compact(code: str) -> str:
     >>> compact('hs-4-01-0120878811')
     'HS4010120878811'
     """
-    code = clean(code, _FIELD)
+    code = clean(number, _FIELD)
     return code.upper() if code.isascii() else code
 
 
-def parse_bhyt_card_code(code: str) -> BhytCardCodeParts:
-    """Validate ``code`` and return its parts."""
+def parse_bhyt_card_code(number: str) -> BhytCardCodeParts:
+    """Validate ``number`` (a card code) and return its parts."""
     field = _FIELD
-    code = compact(code)
+    code = compact(number)
     if not code.isascii():
         raise InvalidFormat("must contain only the letters A-Z and the digits 0-9", field)
     if len(code) != 15:
@@ -109,29 +109,29 @@ def parse_bhyt_card_code(code: str) -> BhytCardCodeParts:
     })
 
 
-def validate(code: str) -> str:
+def validate(number: str) -> str:
     """Return the compact code, or raise an :class:`~vssid_id.errors.InvalidCode`."""
-    return parse_bhyt_card_code(code).card_code
+    return parse_bhyt_card_code(number).card_code
 
 
-def is_valid(code: str) -> bool:
-    """Whether ``code`` passes :func:`validate`.
+def is_valid(number: str) -> bool:
+    """Whether ``number`` passes :func:`validate`.
 
     >>> is_valid('HS4010120878811'), is_valid('HS6010120878811')
     (True, False)
     """
     try:
-        validate(code)
+        validate(number)
     except InvalidCode:
         return False
     return True
 
 
-def format(code: str) -> str:
+def format(number: str) -> str:
     """The code as the card prints it: type, level, province, BHXH number.
 
     >>> format('hs4010120878811')
     'HS 4 01 0120878811'
     """
-    code = validate(code)
+    code = validate(number)
     return f"{code[:2]} {code[2]} {code[3:5]} {code[5:]}"
