@@ -279,11 +279,12 @@ def _latin_letter(char):
 
 
 def _plain_name_rule(text):
-    """Two or more words split on spaces, each holding a Latin letter, made of
-    Latin letters, combining marks and . ' - only."""
+    """Two or more words split on spaces, each made of Latin letters, combining
+    marks and . ' - only, whose first character after any . ' - is a letter
+    (a mark cannot start a word)."""
     words = text.split(" ")
     return len([w for w in words if w]) >= 2 and all(w for w in words[:1] + words[-1:]) and all(
-        any(_latin_letter(c) for c in word)
+        _latin_letter(word.lstrip(".'-")[:1])
         and all(_latin_letter(c) or unicodedata.combining(c) or c in ".'-" for c in word)
         for word in words if word
     )

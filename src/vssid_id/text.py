@@ -307,8 +307,10 @@ def nfc(text: str) -> str:
 #: Latin letters: Basic Latin, Latin-1 Supplement (less × and ÷), Latin
 #: Extended-A and -B, Latin Extended Additional (ạ ễ ộ … of Vietnamese).
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
-#: Combining diacritical marks, for the rare letter NFC cannot compose.
-_MARKS = "\u0300-\u036f"
+#: Combining diacritical marks, for the rare letter NFC cannot compose (less
+#: U+034F, the grapheme joiner, which is default-ignorable): no character
+#: that is card text is a forbidden character.
+_MARKS = "\u0300-\u034e\u0350-\u036f"
 _NAME_PUNCTUATION = ".'\\-"
 # A name: two or more words separated by spaces (family name and given name,
 # Bộ luật Dân sự 2015, Điều 26), each a letter with letters, marks and . ' -

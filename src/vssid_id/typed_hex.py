@@ -204,12 +204,12 @@ def hex_field_text(value: str, field: str) -> str | None:
         if not text.isascii():
             text = unicodedata.normalize("NFC", text)
         text = text.strip()
+        if is_card_text(text, field):  # card text holds no forbidden character
+            return text
         bad = forbidden_character(text)
         if bad is not None:
             raise MalformedPayload(f"contains the forbidden character U+{ord(bad):04X}", field)
-        if not is_card_text(text, field):
-            raise MalformedPayload("is hex but does not decode to plausible card text", field)
-        return text
+        raise MalformedPayload("is hex but does not decode to plausible card text", field)
     value = unicodedata.normalize("NFC", value)
     if not (any(char.isdigit() and char.isascii() for char in value)
             and all(char in _TYPED_HEX_CHARS for char in value)):

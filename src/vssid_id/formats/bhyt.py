@@ -27,10 +27,11 @@ from pydantic import Field, StringConstraints
 from ..codes import facility
 from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
+from ..dates import today as system_today
 from ..errors import InconsistentRecord, InvalidCode, InvalidComponent, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
-from ..tables import LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
+from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
 from ..text import NAME_FIELDS, is_card_text, nfc, reject_forbidden
 from ..trusted import trusted
 from ..typed_hex import hex_field_text
@@ -175,8 +176,10 @@ def _text(value: str, field: str, required: bool) -> str | None:
 
 def _facility(value: str) -> str:
     """The facility as the card prints it (``01 - 001``): :mod:`vssid_id.codes.facility`."""
-    if len(value) == 8 and value[2:5] == " - " and value.isascii():  # the printed form: one translate less
-        value = value[:2] + value[5:]
+    if len(value) == 8 and value[2:5] == " - ":  # the printed form, nearly always digits
+        code = value[:2] + value[5:]
+        if code.isdigit() and code.isascii() and code[:2] in BHYT_ISSUER_PROVINCES:
+            return code
     try:
         return facility.validate(value)
     except InvalidComponent:
@@ -251,7 +254,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
 
-    today = today or date.today()
+    today = today or system_today()
     birth = date_of_birth or date(year_of_birth, month_of_birth or 1, 1)
     if birth > today:
         raise MalformedPayload("is in the future", "date_of_birth")

@@ -23,9 +23,10 @@ from typing import Literal
 from pydantic import Field
 
 from ..codes import cmnd
-from ..codes.cccd import CccdNumberParts, parse_cccd_number
+from ..codes.cccd import CccdNumberParts, number_parts
 from ..codes.cleaning import require_digits
 from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
+from ..dates import today as system_today
 from ..errors import InconsistentRecord, MalformedPayload
 from ..expiry import identity_card_valid_until
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
@@ -183,8 +184,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
     reject_forbidden(fields, field_name)
     (id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw,
      *extra) = map(str.strip, fields)
-    require_digits(id_raw, 12, "id_number")
-    parts = parse_cccd_number(id_raw)
+    parts = number_parts(require_digits(id_raw, 12, "id_number"))
     old_id_number = cmnd.validate(require_digits(old_raw, len(old_raw), "old_id_number")) if old_raw else None
     full_name = _text(name_raw, "full_name")
     date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=False)
@@ -196,7 +196,7 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
 
-    today = today or date.today()
+    today = today or system_today()
     if (date_of_birth or date(year_of_birth, month_of_birth or 1, 1)) > today:
         raise MalformedPayload("is in the future", "date_of_birth")
     if issue_date is not None and not (
