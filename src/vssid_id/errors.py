@@ -123,7 +123,8 @@ class ImageError(VssidError):
 
 
 class ImageTooLarge(ImageError):
-    """An image has more pixels than the configured limit."""
+    """An image has more pixels, or an encoded image more bytes, than the
+    configured limit (``max_pixels`` / ``max_bytes``)."""
 
 
 class BackendUnavailable(VssidError):
