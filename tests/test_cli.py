@@ -496,3 +496,10 @@ def test_all_reports_every_qr_code(capsys, cards_and_a_url):
 def test_help_says_what_is_reported(capsys):
     _, out, _ = run(capsys, "--help")
     assert "every card found" in out and "every QR code" in out
+
+
+def test_payload_argument_that_is_not_utf8():
+    result = subprocess.run([sys.executable, "-m", "vssid_id.cli", "--json", "--payload", b"001090123456||\xff|x"],
+                            capture_output=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
+    assert result.returncode == cli.EXIT_INVALID, result.stderr
+    assert json.loads(result.stdout.decode("utf-8"))["codes"][0]["error"]["field"] in (None, "payload")
