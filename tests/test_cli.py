@@ -502,4 +502,5 @@ def test_payload_argument_that_is_not_utf8():
     result = subprocess.run([sys.executable, "-m", "vssid_id.cli", "--json", "--payload", b"001090123456||\xff|x"],
                             capture_output=True, timeout=60, env={**os.environ, "PYTHONIOENCODING": "utf-8:strict"})
     assert result.returncode == cli.EXIT_INVALID, result.stderr
-    assert json.loads(result.stdout.decode("utf-8"))["codes"][0]["error"]["field"] in (None, "payload")
+    error = json.loads(result.stdout.decode("utf-8"))["codes"][0]["error"]
+    assert (error["type"], error["field"]) == ("MalformedPayload", "payload")
