@@ -72,6 +72,7 @@ class ScanOptions:
     mask: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     debug_dir: Path | None = None
+    records: bool = False  # also hand back the record objects (under "records"), for --form
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,8 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
         except OSError as error:
             debug_failure = error
     entry = scan_entry(results, mask=options.mask)
+    if options.records:
+        entry["records"] = [result.record for result in results if result.record is not None]
     if debug_failure is not None:
         entry["debug_error"] = {
             "type": type(debug_failure).__name__,

@@ -66,7 +66,8 @@ exit codes:
   {EXIT_OK}    every input was read and every code is a valid card record
   {EXIT_NO_CODE}    at least one image had no readable QR code (or --camera timed out)
   {EXIT_INVALID}    a QR code was read but its payload is not a valid card record;
-       with --form: the cards disagree (the conflicts are printed)
+       with --form: the cards disagree (the conflicts are printed), or two
+       different cards of one kind were given
   {EXIT_USAGE}   usage error (bad options)
   {EXIT_NO_INPUT}   an input is missing, unreadable, not a regular file, not an image or
        too large, or the camera cannot be opened
@@ -84,6 +85,7 @@ examples:
   vssid-scan photo.heic scans/ --json --jobs 2
   vssid-scan --payload '001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021'
   cat photo.jpg | vssid-scan -
+  vssid-scan bhyt.jpg cccd.jpg --form
 """
 
 
@@ -144,6 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--debug-dir", metavar="DIR", type=Path,
                      help="write, per image, a copy with the QR outlined and the decoder's intermediate images "
                      "(one folder per input, named by its position in the batch)")
+    out.add_argument("--form", action="store_true",
+                     help="merge the cards read (a BHYT card and a CCCD, from two photos, one photo or --payload) "
+                     "into the prefilled registration form and print it with its conflicts (--json: the "
+                     "Registration); exit code 2 when the cards disagree")
     out.add_argument("--all", action="store_true",
                      help="report every QR code on an image, cards or not (default: every card found)")
     work = parser.add_argument_group("batch")
@@ -270,6 +276,68 @@ def _status(entry: dict[str, Any]) -> int:
     return status
 
 
+def _print_problems(name: str, entry: dict[str, Any], out: TextIO) -> None:
+    """The lines of ``entry`` that say what went wrong (with ``--form``, the records go into the form)."""
+    if entry.get("input_error") or entry.get("internal_error") or not entry["codes"]:
+        _print_text(name, entry, out)
+        return
+    if entry.get("debug_error"):
+        _write(out, f"{name}: error: {entry['debug_error']['message']}")
+    errors = [code for code in entry["codes"] if code.get("error")]
+    if errors:
+        _print_text(name, {"codes": errors}, out)
+
+
+def _mask_birth(value: str) -> str:
+    """``05/03/1990`` → ``**/**/1990``: only the year of a date of birth is shown."""
+    return re.sub(r"\d(?=\d*/)", "*", value)
+
+
+def _masked_form(form: dict[str, str]) -> dict[str, str]:
+    """The form's values masked by the rules of :mod:`vssid_id.masking`; a field not known here is hidden."""
+    from .masking import mask_address, mask_name, mask_number
+
+    rules: dict[str, Any] = {
+        "họ tên": mask_name, "mã số BHXH": mask_number, "số CCCD": mask_number,
+        "ngày sinh": _mask_birth, "giới tính": str, "địa chỉ": mask_address,
+    }
+    return {label: (rules.get(label, lambda value: "***")(value) if value else value) for label, value in form.items()}
+
+
+def _print_form(records: list[Any], args: argparse.Namespace) -> int:
+    """``--form``: the registration prefilled from ``records``; its exit code (2 when the cards disagree)."""
+    import importlib
+
+    from .errors import VssidError
+
+    if not records:
+        _fail("--form: no card was read, so there is no form to fill")
+        return EXIT_NO_CODE
+    registration_module = importlib.import_module("vssid_id.registration")
+    try:
+        registration = registration_module.prefill(*records)
+    except VssidError as error:  # e.g. two different cards of one kind
+        _fail(f"--form: {getattr(error, 'reason', None) or error}")
+        return EXIT_INVALID
+    if args.json:
+        from . import masking
+
+        data = masking.mask_registration(registration) if args.mask else registration.model_dump(mode="json")
+        _write(sys.stdout, _json_line(data, sys.stdout))
+    else:
+        form = registration.to_form()
+        _write(sys.stdout, "Tờ khai đăng ký (điền sẵn) / registration form, prefilled")
+        for label, value in (_masked_form(form) if args.mask else form).items():
+            _write(sys.stdout, f"  {label:<34} {value or '—'}")
+        if registration.province_2025:
+            _write(sys.stdout, f"  {'tỉnh / thành phố (từ 1/7/2025)':<34} {registration.province_2025}")
+        for conflict in registration.conflicts:
+            _write(sys.stdout, f"  xung đột / conflict [{conflict.field}]: {conflict.message}")
+        for note in getattr(registration, "notes", ()):
+            _write(sys.stdout, f"  ghi chú / note [{note.field}]: {note.message}")
+    return EXIT_INVALID if registration.conflicts else EXIT_OK
+
+
 def _fail(message: str) -> None:
     _write(sys.stderr, f"vssid-scan: {message}")
 
@@ -278,14 +346,23 @@ def _fail(message: str) -> None:
 
 
 def _parse_payload(payload: str | bytes, args: argparse.Namespace) -> dict[str, Any]:
+    """One payload's entry (as :func:`vssid_id.report.parse_entry`); with ``--form`` it keeps the record."""
     from .batch import exception_name, internal_error
-    from .report import parse_entry
+    from .errors import VssidError
+    from .parsing import parse
+    from .report import error_dict, record_dict
 
     try:
-        return parse_entry(payload, mask=args.mask)
+        record = parse(payload)
+    except VssidError as error:
+        return {"codes": [{"error": error_dict(error)}]}
     except Exception as error:  # a parser bug must not end the batch either
         name = exception_name(error)
         return internal_error(name, f"parsing this payload failed ({name})")
+    entry: dict[str, Any] = {"codes": [{"record": record_dict(record, mask=args.mask)}]}
+    if args.form:
+        entry["records"] = [record]
+    return entry
 
 
 def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
@@ -382,6 +459,8 @@ def _run(argv: list[str] | None) -> int:
         usage = "give at least one IMAGE, --sample, --payload or --camera"
     elif inputs.count("-") + (args.payload or []).count("-") > 1:
         usage = "stdin (-) can be read only once"
+    elif args.form and args.camera is not None:
+        usage = "--form takes images and --payload, not --camera"
     if usage:
         build_parser().print_usage(sys.stderr)
         _write(sys.stderr, f"vssid-scan: error: {usage}")
@@ -396,30 +475,39 @@ def _run(argv: list[str] | None) -> int:
             return EXIT_CANT_CREATE
 
     status = EXIT_OK
+    records: list[Any] = []  # with --form: every card record read, for prefill()
+
+    def report(name: str, entry: dict[str, Any]) -> None:
+        nonlocal status
+        status = max(status, _status(entry))
+        if args.form:  # the inputs' records go into the form; only their problems are printed
+            records.extend(entry.pop("records", []))
+            _print_problems(name, entry, sys.stderr)
+        else:
+            _emit(name, entry, args)
+
     for text in args.payload or []:
         try:
             lines = _payload_lines(text, args)
         except (ValueError, OSError) as error:  # stdin over --max-bytes, or unreadable
-            entry: dict[str, Any] = {"input_error": {"type": type(error).__name__, "field": None,
-                                                     "message": getattr(error, "reason", None) or str(error)},
-                                     "codes": []}
-            _emit("<payload>", entry, args)
-            status = max(status, _status(entry))
+            report("<payload>", {"input_error": {"type": type(error).__name__, "field": None,
+                                                 "message": getattr(error, "reason", None) or str(error)},
+                                 "codes": []})
             continue
         for line in lines:
-            entry = _parse_payload(line, args)
-            _emit("<payload>", entry, args)
-            status = max(status, _status(entry))
+            report("<payload>", _parse_payload(line, args))
 
     items = expand_inputs(inputs, lambda: _read_stdin(args))
-    options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir)
+    options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir,
+                          records=args.form)
     progress = _Progress(len(items))
     with closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:  # closing: stops the pool
         for done, (item, entry) in enumerate(results, 1):
-            _emit(item.name, entry, args)
-            status = max(status, _status(entry))
+            report(item.name, entry)
             progress.update(done)
 
+    if args.form:
+        status = max(status, _print_form(records, args))
     if args.camera is not None:
         status = max(status, _run_camera(args))
     return status
