@@ -16,7 +16,7 @@ import pytest
 from conftest import card_bgr
 
 import vssid_id
-from vssid_id import cli, masking
+from vssid_id import cli, cli_output, masking
 from vssid_id.gender import Gender
 from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
@@ -174,7 +174,8 @@ def test_form_and_camera_is_a_usage_error(capsys):
 
 
 def test_masked_form_hides_a_field_it_does_not_know():
-    masked = cli._masked_form({"họ tên": NAME, "nơi làm việc": "Công ty X", "ngày sinh": "03/1990", "địa chỉ": ""})
+    form = {"họ tên": NAME, "nơi làm việc": "Công ty X", "ngày sinh": "03/1990", "địa chỉ": ""}
+    masked = cli_output.masked_form(form)
     assert masked == {"họ tên": "N. V. A.", "nơi làm việc": "***", "ngày sinh": "**/1990", "địa chỉ": ""}
 
 

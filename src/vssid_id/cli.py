@@ -3,7 +3,9 @@
 Heavy libraries (OpenCV, zxing-cpp, Pillow, pydantic) are imported only once
 there is work to do, so ``--help`` and ``--version`` start instantly. The batch
 itself (reading inputs with a byte cap, the worker pool) is in
-:mod:`vssid_id.batch`; this module parses the options and prints the results.
+:mod:`vssid_id.batch`, the way lines are written (encodings, text layout) in
+:mod:`vssid_id.cli_output`; this module parses the options, runs the sources
+in turn and decides the exit code.
 
 Nothing here ends in a traceback: every input's problem is one line (one JSON
 object with ``--json``) and an exit code; a closed stdout and Ctrl-C end the run
@@ -13,17 +15,16 @@ quietly with their own codes.
 from __future__ import annotations
 
 import argparse
-import codecs
-import json
 import os
 import re
 import sys
 import time
 from contextlib import closing
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn
 
 from . import __version__
+from .cli_output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line
 
 # Exit codes (also in --help and README.md). When several apply, the highest wins.
 EXIT_OK = 0
@@ -168,97 +169,12 @@ def _sample_path() -> Path:
     return Path(str(files("vssid_id") / "data" / "sample_card.png"))
 
 
-# --- output ------------------------------------------------------------------------
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _escape_surrogates(text: str, form: str) -> str:
-    """Lone surrogates (undecodable bytes of a file name, by surrogateescape) as escapes.
-
-    ``form="text"``: an escaped byte (``\\xff``); ``form="json"``: a JSON escape (``\\udcff``).
-    """
-    def escape(match: re.Match[str]) -> str:
-        code = ord(match[0])
-        if form == "text" and 0xDC80 <= code <= 0xDCFF:
-            return f"\\x{code - 0xDC00:02x}"
-        return f"\\u{code:04x}"
-
-    return _SURROGATE.sub(escape, text)
-
-
-def _is_utf8(stream: TextIO) -> bool:
-    try:
-        return codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name == "utf-8"
-    except LookupError:
-        return False
-
-
-def _write(stream: TextIO, text: str) -> None:
-    """Write ``text`` and a newline; what the stream's encoding cannot hold is backslash-escaped."""
-    text = _escape_surrogates(text, "text") + "\n"
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    if not _is_utf8(stream):
-        try:
-            text = text.encode(encoding, "backslashreplace").decode(encoding)
-        except LookupError:
-            text = text.encode("ascii", "backslashreplace").decode("ascii")
-    stream.write(text)
-
-
-def _json_line(obj: dict[str, Any], stream: TextIO) -> str:
-    """One JSON Lines line: UTF-8 JSON whatever the stream's encoding (ASCII escapes on a non-UTF-8 stream)."""
-    return _escape_surrogates(json.dumps(obj, ensure_ascii=not _is_utf8(stream)), "json")
-
-
-def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
-    for key in ("input_error", "internal_error"):
-        if entry.get(key):
-            _write(out, f"{name}: error: {entry[key]['message']}")
-            return
-    if entry.get("debug_error"):
-        _write(out, f"{name}: error: {entry['debug_error']['message']}")
-    codes = entry["codes"]
-    if not codes:
-        _write(out, f"{name}: no QR code found")
-        return
-    from .gender import Gender
-    from .records import BhytRecord, CccdRecord
-
-    for code in codes:
-        where = ""
-        if code.get("decoder"):
-            d = code["decoder"]
-            where = f" (read by {d['backend']}, step {d['step']}, {d['elapsed_ms']:.0f} ms)"
-        if code.get("error"):
-            err = code["error"]
-            field = f" [{err['field']}]" if err["field"] else ""
-            _write(out, f"{name}: INVALID {err['type']}{field}: {err['message']}{where}")
-            continue
-        record = code["record"]
-        model = CccdRecord if record["kind"] == "cccd" else BhytRecord
-        title = "CCCD / Căn cước" if record["kind"] == "cccd" else "BHYT"
-        _write(out, f"{name}: {title}{where}")
-        for key, value in record.items():
-            if key in ("kind", "warnings") or isinstance(value, dict):
-                continue
-            if isinstance(value, list):
-                value = " | ".join(value) if value else None
-            if value is None:
-                continue
-            if key == "gender":  # as the card prints it
-                value = Gender(value).label_vi
-            _write(out, f"  {model.label(key):<34} {value}")
-        for warning in record.get("warnings") or []:
-            _write(out, f"  cảnh báo / warning: {warning}")
-
-
 def _emit(name: str, entry: dict[str, Any], args: argparse.Namespace) -> None:
     if args.json:
-        _write(sys.stdout, _json_line({"input": name, **entry}, sys.stdout))
+        write_line(sys.stdout, json_line({"input": name, **entry}, sys.stdout))
         sys.stdout.flush()
     else:
-        _print_text(name, entry, sys.stdout)
+        print_entry(name, entry, sys.stdout)
 
 
 def _status(entry: dict[str, Any]) -> int:
@@ -276,35 +192,7 @@ def _status(entry: dict[str, Any]) -> int:
     return status
 
 
-def _print_problems(name: str, entry: dict[str, Any], out: TextIO) -> None:
-    """The lines of ``entry`` that say what went wrong (with ``--form``, the records go into the form)."""
-    if entry.get("input_error") or entry.get("internal_error") or not entry["codes"]:
-        _print_text(name, entry, out)
-        return
-    if entry.get("debug_error"):
-        _write(out, f"{name}: error: {entry['debug_error']['message']}")
-    errors = [code for code in entry["codes"] if code.get("error")]
-    if errors:
-        _print_text(name, {"codes": errors}, out)
-
-
-def _mask_birth(value: str) -> str:
-    """``05/03/1990`` → ``**/**/1990``: only the year of a date of birth is shown."""
-    return re.sub(r"\d(?=\d*/)", "*", value)
-
-
-def _masked_form(form: dict[str, str]) -> dict[str, str]:
-    """The form's values masked by the rules of :mod:`vssid_id.masking`; a field not known here is hidden."""
-    from .masking import mask_address, mask_name, mask_number
-
-    rules: dict[str, Any] = {
-        "họ tên": mask_name, "mã số BHXH": mask_number, "số CCCD": mask_number,
-        "ngày sinh": _mask_birth, "giới tính": str, "địa chỉ": mask_address,
-    }
-    return {label: (rules.get(label, lambda value: "***")(value) if value else value) for label, value in form.items()}
-
-
-def _print_form(records: list[Any], args: argparse.Namespace) -> int:
+def _run_form(records: list[Any], args: argparse.Namespace) -> int:
     """``--form``: the registration prefilled from ``records``; its exit code (2 when the cards disagree)."""
     import importlib
 
@@ -323,23 +211,14 @@ def _print_form(records: list[Any], args: argparse.Namespace) -> int:
         from . import masking
 
         data = masking.mask_registration(registration) if args.mask else registration.model_dump(mode="json")
-        _write(sys.stdout, _json_line(data, sys.stdout))
+        write_line(sys.stdout, json_line(data, sys.stdout))
     else:
-        form = registration.to_form()
-        _write(sys.stdout, "Tờ khai đăng ký (điền sẵn) / registration form, prefilled")
-        for label, value in (_masked_form(form) if args.mask else form).items():
-            _write(sys.stdout, f"  {label:<34} {value or '—'}")
-        if registration.province_2025:
-            _write(sys.stdout, f"  {'tỉnh / thành phố (từ 1/7/2025)':<34} {registration.province_2025}")
-        for conflict in registration.conflicts:
-            _write(sys.stdout, f"  xung đột / conflict [{conflict.field}]: {conflict.message}")
-        for note in getattr(registration, "notes", ()):
-            _write(sys.stdout, f"  ghi chú / note [{note.field}]: {note.message}")
+        print_form(registration, sys.stdout, mask=args.mask)
     return EXIT_INVALID if registration.conflicts else EXIT_OK
 
 
 def _fail(message: str) -> None:
-    _write(sys.stderr, f"vssid-scan: {message}")
+    write_line(sys.stderr, f"vssid-scan: {message}")
 
 
 # --- work -----------------------------------------------------------------------------
@@ -369,7 +248,7 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
     """The payloads of one ``--payload``: the text itself, or each line of stdin (as bytes) for ``-``."""
     if text != "-":
         # Bytes that were not UTF-8 on the command line come as surrogates: hand the parser the bytes.
-        return [os.fsencode(text)] if _SURROGATE.search(text) else [text]
+        return [os.fsencode(text)] if SURROGATE.search(text) else [text]
     from .batch import read_limited
 
     stream = getattr(sys.stdin, "buffer", None)
@@ -463,7 +342,7 @@ def _run(argv: list[str] | None) -> int:
         usage = "--form takes images and --payload, not --camera"
     if usage:
         build_parser().print_usage(sys.stderr)
-        _write(sys.stderr, f"vssid-scan: error: {usage}")
+        write_line(sys.stderr, f"vssid-scan: error: {usage}")
         return EXIT_USAGE
     from .batch import DEFAULT_MAX_BYTES, ScanOptions, expand_inputs, run_batch
 
@@ -482,7 +361,7 @@ def _run(argv: list[str] | None) -> int:
         status = max(status, _status(entry))
         if args.form:  # the inputs' records go into the form; only their problems are printed
             records.extend(entry.pop("records", []))
-            _print_problems(name, entry, sys.stderr)
+            print_problems(name, entry, sys.stderr)
         else:
             _emit(name, entry, args)
 
@@ -507,7 +386,7 @@ def _run(argv: list[str] | None) -> int:
             progress.update(done)
 
     if args.form:
-        status = max(status, _print_form(records, args))
+        status = max(status, _run_form(records, args))
     if args.camera is not None:
         status = max(status, _run_camera(args))
     return status
