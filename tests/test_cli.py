@@ -504,3 +504,20 @@ def test_payload_argument_that_is_not_utf8():
     assert result.returncode == cli.EXIT_INVALID, result.stderr
     error = json.loads(result.stdout.decode("utf-8"))["codes"][0]["error"]
     assert (error["type"], error["field"]) == ("MalformedPayload", "payload")
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "utf-8:strict"}])
+def test_help_and_usage_errors_never_crash_on_encodings(env):
+    help_run = vssid_scan("--help", env=env)
+    assert help_run.returncode == 0 and b"exit codes" in help_run.stdout and help_run.stderr == b""
+    usage_run = subprocess.run([sys.executable, "-m", "vssid_id.cli", "--jobs", b"\xff"], capture_output=True,
+                               timeout=60, env={**os.environ, **env})
+    assert usage_run.returncode == cli.EXIT_USAGE
+    assert b"Traceback" not in usage_run.stderr and b"--jobs" in usage_run.stderr
+
+
+def test_closed_stdin_is_an_input_error(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)
+    status, out, _ = run(capsys, "-", str(cli._sample_path()))
+    assert status == cli.EXIT_NO_INPUT
+    assert out.startswith("<stdin>: error: cannot be read") and ("CCCD" in out or "BHYT" in out)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__
-from .cli_output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line
+from .cli_output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line, write_text
 
 # Exit codes (also in --help and README.md). When several apply, the highest wins.
 EXIT_OK = 0
@@ -94,6 +94,11 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:  # argparse exits 2; we document 64
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help and usage errors on an ASCII terminal, or quoting a file name that is not UTF-8: escaped, not a crash.
+        if message:
+            write_text(file or sys.stderr, message)
 
 
 def _byte_count(text: str) -> int:
@@ -259,6 +264,9 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
     from .batch import read_limited
+
+    if sys.stdin is None:  # started with stdin closed
+        raise OSError(9, "stdin is closed")
 
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # a text stream without bytes underneath (tests, embedding)

@@ -19,7 +19,9 @@ import json
 import re
 from typing import Any, TextIO
 
-__all__ = ["SURROGATE", "write_line", "json_line", "print_entry", "print_problems", "masked_form", "print_form"]
+__all__ = [
+    "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "masked_form", "print_form",
+]
 
 SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -48,7 +50,12 @@ def _is_utf8(stream: TextIO) -> bool:
 
 def write_line(stream: TextIO, text: str) -> None:
     """Write ``text`` and a newline; what the stream's encoding cannot hold is backslash-escaped."""
-    text = _escape_surrogates(text, "text") + "\n"
+    write_text(stream, text + "\n")
+
+
+def write_text(stream: TextIO, text: str) -> None:
+    """Write ``text`` as it is; what the stream's encoding cannot hold is backslash-escaped."""
+    text = _escape_surrogates(text, "text")
     encoding = getattr(stream, "encoding", None) or "utf-8"
     if not _is_utf8(stream):
         try:
