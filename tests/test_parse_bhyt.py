@@ -219,7 +219,7 @@ def test_bad_payloads(changes, error, field):
 
 def test_wrong_field_counts():
     parts = payload().split("|")
-    for bad in (parts[:-3], parts[:10] + ["$"], parts[:-1] + ["x"] * 7 + ["$"]):
+    for bad in (parts[:-3], [*parts[:10], "$"], [*parts[:-1], *["x"] * 7, "$"]):
         with pytest.raises(errors.MalformedPayload) as info:
             vssid_id.parse("|".join(bad), today=TODAY)
         assert info.value.field in ("payload", "checksum")

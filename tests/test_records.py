@@ -268,3 +268,17 @@ def test_model_validate_never_raises_anything_but_validation_errors(text):
                 type(record).model_validate(data, context={"today": TODAY})
             except ValidationError:
                 pass
+
+
+@pytest.mark.parametrize("today", ["2026-11-25", 20261125, 1.5])
+def test_today_must_be_a_date(today):
+    with pytest.raises(TypeError, match=r"today must be a datetime\.date"):
+        vssid_id.parse(CCCD.to_payload(), today=today)
+    with pytest.raises(TypeError, match=r"today must be a datetime\.date"):
+        vssid_id.scan(b"not even an image", today=today)
+
+
+def test_today_may_be_a_datetime():
+    from datetime import datetime
+
+    assert vssid_id.parse(CCCD.to_payload(), today=datetime(2026, 11, 25, 23, 59)) == CCCD

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError

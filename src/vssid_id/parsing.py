@@ -14,7 +14,7 @@ import re
 from datetime import date, datetime
 from typing import Literal
 
-from .errors import UnknownPayloadKind
+from .errors import UnknownPayloadKind, VssidError
 from .formats.bhyt import BhytRecord, parse_bhyt_fields
 from .formats.cccd import CccdRecord, parse_cccd_fields
 from .text import payload_text
@@ -86,7 +86,7 @@ def check_today(today: object) -> date | None:
     """``today`` as a date: ``None`` (the system date), a :class:`~datetime.date`,
     or a :class:`~datetime.datetime` (its date); anything else is a :class:`TypeError`."""
     if today is None or type(today) is date:
-        return today  # type: ignore[return-value]
+        return today
     if isinstance(today, datetime):
         return today.date()
     if isinstance(today, date):
@@ -98,12 +98,20 @@ def _parse(
     payload: str | bytes, expected: PayloadKind | None, today: date | None
 ) -> CccdRecord | BhytRecord:
     today = check_today(today)
-    text = payload_text(payload)
-    fields = text.split(_SEPARATOR)
-    kind = _kind(fields)
-    if expected is not None and kind != expected:
-        names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
-        raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
-    if kind == "cccd":
-        return parse_cccd_fields(fields, today)
-    return parse_bhyt_fields(fields, today)
+    try:
+        text = payload_text(payload)
+        fields = text.split(_SEPARATOR)
+        kind = _kind(fields)
+        if expected is not None and kind != expected:
+            names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
+            raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
+        if kind == "cccd":
+            return parse_cccd_fields(fields, today)
+        return parse_bhyt_fields(fields, today)
+    except VssidError as error:
+        # An error raised while handling another (a UnicodeDecodeError, a
+        # ValueError from a date) keeps it as __context__ even after
+        # ``raise … from None``, and that exception holds the payload text:
+        # error-reporting tools serialise the chain. Ours travel alone.
+        error.__context__ = error.__cause__ = None
+        raise

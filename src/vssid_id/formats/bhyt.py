@@ -53,7 +53,7 @@ FIELD_NAMES = (
     "living_area_code",
     "five_years_from",
 )
-#: At most this many fields after the check field (public 2021 examples have 2).
+#: At most this many fields after the check field (the public 2021 and 2023 samples have 2).
 MAX_EXTRA_FIELDS = 6
 _TERMINATOR = "$"
 _EMPTY = "-"
@@ -207,6 +207,8 @@ def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
     count = len(FIELD_NAMES)
     if fields and fields[-1] == _TERMINATOR:
         fields = fields[:-1]
+    elif len(fields) > count + 1 and fields[-1] == "":
+        fields = fields[:-1]  # "…|check|": the '$' was lost (a public 2020 sample, docs/formats.md)
     if _TERMINATOR in fields:
         raise MalformedPayload("has the end marker '$' before its last field", "payload")
     if count <= len(fields) <= count + 1 + MAX_EXTRA_FIELDS:

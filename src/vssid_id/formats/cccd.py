@@ -8,8 +8,9 @@ fields are separated by ``|``::
 with dates written ``ddmmyyyy`` and gender ``Nam`` / ``Nữ``. The Căn cước card
 (issued from 1 July 2024) adds four fields, empty on every public example.
 
->>> record = parse_cccd_fields("001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021".split("|"))
->>> record.variant.value, record.date_of_birth, to_payload(record) == "001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021"
+>>> payload = "001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021"
+>>> record = parse_cccd_fields(payload.split("|"))
+>>> record.variant.value, record.date_of_birth, to_payload(record) == payload
 ('cccd_2021', datetime.date(1990, 3, 5), True)
 """
 
