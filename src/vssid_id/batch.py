@@ -302,10 +302,13 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     from multiprocessing.context import BaseContext
 
     # forkserver: workers are forked from a clean server process that has the
-    # decoder imported once (fork from a process running threads is unsafe).
+    # decoder and its libraries imported once (fork from a process running
+    # threads is unsafe); a module that fails to import there is skipped.
     if "forkserver" in multiprocessing.get_all_start_methods():
         context: BaseContext = multiprocessing.get_context("forkserver")
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["vssid_id.scanner", "vssid_id.report"])
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["vssid_id.scanner", "vssid_id.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
+        )
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
