@@ -290,10 +290,18 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
 
 
 def _worker_start() -> None:
-    """Worker set-up: Ctrl-C is the parent's to handle (no traceback from each worker)."""
+    """Worker set-up: Ctrl-C is the parent's to handle (no traceback from each worker), and OpenCV runs
+    on one thread: the workers already use every core, and OpenCV's own threads on top of them made each
+    worker wait for its helpers (measured: bench/bench_batch.py, docs/benchmarks.md "Batch")."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover - OpenCV is a dependency
+        pass
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
