@@ -15,6 +15,7 @@ quietly with their own codes.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
@@ -254,23 +255,18 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
     if text != "-":
         # Bytes that were not UTF-8 on the command line come as surrogates: hand the parser the bytes.
         return [os.fsencode(text)] if SURROGATE.search(text) else [text]
-    from .batch import read_limited
-
-    stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:  # a text stream without bytes underneath (tests, embedding)
-        return list(sys.stdin.read(args.max_bytes).splitlines())
-    return list(read_limited(stream, args.max_bytes, "<stdin>").splitlines())
+    return list(_read_stdin(args).splitlines())
 
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
+    """stdin's bytes, at most ``--max-bytes`` of them (:class:`~vssid_id.errors.ImageTooLarge` beyond)."""
     from .batch import read_limited
 
     if sys.stdin is None:  # started with stdin closed
         raise OSError(9, "stdin is closed")
-
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:  # a text stream without bytes underneath (tests, embedding)
-        return sys.stdin.read(args.max_bytes + 1).encode("utf-8", "surrogateescape")
+        stream = io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
     return read_limited(stream, args.max_bytes, "<stdin>")
 
 
