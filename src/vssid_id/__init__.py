@@ -57,6 +57,8 @@ _LAZY = {
     "BackendUnavailable": "errors",
     "CameraError": "errors",
     "scan_camera": "camera",
+    "convert_address": "addresses",
+    "AddressConversion": "addresses",
 }
 
 __all__ = [
@@ -94,9 +96,12 @@ __all__ = [
     "BackendUnavailable",
     "CameraError",
     "scan_camera",
+    "convert_address",
+    "AddressConversion",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .addresses import AddressConversion, convert_address
     from .camera import scan_camera
     from .decoder import QrPayload, decode, decode_frames
     from .errors import (

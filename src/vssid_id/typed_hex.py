@@ -26,22 +26,24 @@ plausible card text. Otherwise it is refused; it is never returned as a name.
 address is never made of hex digits alone. A value is *typed hex* when it is
 made of hex digits and the letters above, with at least one decimal digit
 (the hex of any plausible text has one: every letter's UTF-8 bytes hold a
-digit nibble). Anything else is plain text. Hex, typed or not, must decode
-to **plausible card text** or the value is refused:
+digit nibble). Anything else is plain text.
 
-* letters of the Vietnamese alphabet: ``a``–``z`` (``f j w z`` included, as
-  minority and foreign names use them) and the 67 letters with diacritics,
-  in both cases; spaces and ``.`` ``-`` ``'``. (Other Latin letters such as
-  ``æ`` are no card text: allowing them would make ``4cc3â`` read both as
-  ``Lê`` and as ``Læ``);
-* in an address (any field not a name) also digits and ``,`` ``/`` ``(``
-  ``)`` ``:`` ``;`` ``&`` ``#``;
-* an address holds at least two letters; a name at least two words (family
-  name and given name, as every Vietnamese name has), each with a letter:
-  ``75`` (which would decode to ``u``) and ``7565`` (``ue``) are refused.
-  A name written in plain digits is therefore refused whichever way it is
-  read: as plain text it is no name, as hex it decodes to no name unless it
-  *is* the hex of a two-word name, and then that name is what the card holds.
+**Card text.** Whether it came as hex or as plain text, a BHYT text field
+must be card text (:func:`is_card_text`), or it is refused: a name is at
+least two words (family name and given name, as every Vietnamese name has:
+Bộ luật Dân sự 2015, Điều 26), each holding a letter, and no digit; an
+address holds at least two letters. So ``75`` is refused whichever way it is
+read: as plain text it is no name, as hex it decodes to ``u``, no name either
+— and a record's payload, names hex-encoded, always parses back to the same
+record.
+
+**Repairing typed hex.** Among the readings of hex typed through an input
+method, only those that decode to Vietnamese text count: letters of the
+Vietnamese alphabet (``a``–``z``, ``f j w z`` included, as minority and
+foreign names use them, and the 67 letters with diacritics, in both cases),
+spaces and ``.`` ``-`` ``'``, and in an address also digits and ``,`` ``/``
+``(`` ``)`` ``:`` ``;`` ``&`` ``#``. (Other letters such as ``æ`` would make
+``4cc3â`` read both as ``Lê`` and as ``Læ``.)
 
 What is not modelled: the undo keys (``aaa`` → ``aa``, ``a11`` → ``a1``,
 VNI ``0``), and marks an input method moves onto an earlier vowel of the word.
@@ -60,7 +62,7 @@ from collections.abc import Iterator
 
 from .errors import MalformedPayload
 
-__all__ = ["NAME_FIELDS", "VIETNAMESE_LETTERS", "hex_field_text", "typed_keys"]
+__all__ = ["NAME_FIELDS", "VIETNAMESE_LETTERS", "hex_field_text", "is_card_text", "typed_keys"]
 
 #: The hex fields that hold a person's name; other hex fields hold an address.
 NAME_FIELDS = frozenset({"full_name", "guardian_name"})
@@ -135,8 +137,27 @@ def typed_keys(letter: str) -> tuple[str, ...]:
     return _TYPED_KEYS.get(letter, ())
 
 
+# Card text (is_card_text): a name is two or more words separated by spaces, each a run of
+# non-space, non-digit characters holding a letter ([^\W\d_]); an address holds two letters.
+_NAME = re.compile(r"[^\s\d]*[^\W\d_][^\s\d]*(?: +[^\s\d]*[^\W\d_][^\s\d]*)+")
+_TWO_LETTERS = re.compile(r"[^\W\d_].*[^\W\d_]", re.DOTALL)
+
+
+def is_card_text(text: str, field: str) -> bool:
+    """Whether ``text`` (stripped) can be the ``field`` of a BHYT card: see the module doc.
+
+    >>> is_card_text("Lê Văn An", "full_name"), is_card_text("u", "full_name"), is_card_text("75", "full_name")
+    (True, False, False)
+    >>> is_card_text("Tổ 5 – Khu 3, Hà Nội", "address"), is_card_text("12/3", "address")
+    (True, False)
+    """
+    if field in NAME_FIELDS:
+        return _NAME.fullmatch(text) is not None
+    return _TWO_LETTERS.search(text) is not None
+
+
 def _plausible(text: str, field: str) -> str | None:
-    """``text`` in NFC, stripped, if it is plausible card text for ``field``."""
+    """``text`` in NFC, stripped, if it is Vietnamese text for ``field`` (to choose a typed reading)."""
     if not text.isascii():
         text = unicodedata.normalize("NFC", text)
     text = text.strip()
@@ -189,10 +210,12 @@ def _decode_hex(raw: bytes, field: str) -> str:
     # Raised outside the except blocks: their exceptions hold the data.
     if text is None:
         raise MalformedPayload("is hex but not of valid UTF-8", field)
-    plausible = _plausible(text, field)
-    if plausible is None:
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    text = text.strip()
+    if not is_card_text(text, field):
         raise MalformedPayload("is hex but does not decode to plausible card text", field)
-    return plausible
+    return text
 
 
 def _repair_typed_hex(value: str, field: str) -> str:

@@ -19,20 +19,20 @@ the ``$`` end marker are optional when a reader or a form dropped them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
 from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
-from ..dates import format_birth_date, parse_birth_date, parse_slash_date
+from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
 from ..errors import InconsistentRecord, InvalidComponent, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
 from ..text import clean_field, reject_forbidden
 from ..trusted import trusted
+from ..typed_hex import NAME_FIELDS, hex_field_text, is_card_text
 from .base import CardRecord
 
 __all__ = ["BhytRecord", "FIELD_NAMES", "MAX_EXTRA_FIELDS", "field_name", "parse_bhyt_fields", "to_payload"]
@@ -59,7 +59,6 @@ _TERMINATOR = "$"
 _EMPTY = "-"
 _GENDERS = {"1": Gender.MALE, "2": Gender.FEMALE}
 _GENDER_CODES = {Gender.MALE: "1", Gender.FEMALE: "2"}
-_HEX_CHARS = re.compile(r"[0-9A-Fa-f]+")
 # As cards and forms print a facility: "01 - 001", "01-001", "01 – 001" (an en dash, as word processors make it).
 _FACILITY_SEPARATORS = re.compile(r"[ \-\u2013]+")
 _FACILITY = re.compile(r"[0-9]{2}[0-9A-Z]{3}")
@@ -155,23 +154,24 @@ def _optional(value: str) -> str:
 
 
 def _text(value: str, field: str, required: bool) -> str | None:
-    """Hex-encoded UTF-8 as the card writes it; plain text is accepted too."""
+    """Hex-encoded UTF-8 as the card writes it (repaired when a scanner typed it
+    through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
+    text is accepted too."""
     value = _optional(value)
-    if value and _HEX_CHARS.fullmatch(value):  # no name or address is made of hex digits alone
-        if len(value) % 2:
-            raise MalformedPayload("is hex with an odd number of digits", field)
-        try:
-            decoded = bytes.fromhex(value).decode("utf-8")
-        except UnicodeDecodeError:
-            raise MalformedPayload("is hex but not of valid UTF-8", field) from None
-        # The payload was scanned as hex; the text it hides is scanned here.
-        value = clean_field(unicodedata.normalize("NFC", decoded), field)
+    if value:
+        decoded = hex_field_text(value, field)
+        if decoded is not None:
+            # The payload was scanned as hex; the text it hides is scanned here.
+            value = clean_field(decoded, field)
     if not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
     if len(value) > MAX_TEXT_CHARS:
         raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
+    if not is_card_text(value, field):
+        what = "a name of two or more words, without digits" if field in NAME_FIELDS else "two or more letters"
+        raise MalformedPayload(f"must be {what}", field)
     return value
 
 
@@ -302,7 +302,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
 
 
 def _date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else _EMPTY
+    return format_slash_date(value) if value else _EMPTY
 
 
 def _hex(value: str | None) -> str:

@@ -25,7 +25,7 @@ from pydantic import Field
 from ..codes import cmnd
 from ..codes.cccd import CccdNumberParts, parse_cccd_number
 from ..codes.cleaning import require_digits
-from ..dates import format_birth_date, parse_birth_date, parse_compact_date
+from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
 from ..errors import InconsistentRecord, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
@@ -222,7 +222,7 @@ def to_payload(record: CccdRecord) -> str:
         format_birth_date(record.date_of_birth, record.month_of_birth, record.year_of_birth, slashes=False),
         record.gender.label_vi,
         record.address,
-        record.issue_date.strftime("%d%m%Y") if record.issue_date else "",
+        format_compact_date(record.issue_date) if record.issue_date else "",
         *record.extra_fields,
     ]
     return _SEPARATOR.join(fields)
