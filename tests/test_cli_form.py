@@ -1,7 +1,8 @@
 """vssid-scan --form: the cards read (payloads, two photos, one photo of both) → the prefilled registration form.
 
 The CLI's side is tested against prefill()'s contract with a stand-in module (what the CLI hands over,
-what it prints, masking, exit codes); the last tests run the real vssid_id.registration.
+what it prints, masking, exit codes); the last tests run the real vssid_id.registration (with the address
+conversion stood in: its data takes seconds to load and is tested in its own module).
 """
 
 import json
@@ -182,14 +183,21 @@ def test_masked_form_hides_a_field_it_does_not_know():
 # --- with the real prefill() ------------------------------------------------------------------
 
 
+class NotFound(types.SimpleNamespace):
+    """An address conversion that found nothing: every field not set here is None."""
+
+    def __getattr__(self, name):
+        return None
+
+
 @pytest.fixture
 def registration(monkeypatch):
-    module = pytest.importorskip("vssid_id.registration", reason="prefill() (branch registration) not merged yet")
-    addresses = types.ModuleType("vssid_id.addresses")  # no address data needed for the CLI's part
-    addresses.convert_address = lambda text: types.SimpleNamespace(
-        status="not_found", address_2025=None, province_2025=None, ward_2025=None, candidates=())
+    from vssid_id import registration
+
+    addresses = types.ModuleType("vssid_id.addresses")  # the CLI's part needs no address data (7 s to load)
+    addresses.convert_address = lambda text: NotFound(status="not_found", candidates=())
     monkeypatch.setitem(sys.modules, "vssid_id.addresses", addresses)
-    return module
+    return registration
 
 
 def test_real_prefill_same_person(capsys, registration):

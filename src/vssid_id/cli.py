@@ -200,16 +200,14 @@ def _status(entry: dict[str, Any]) -> int:
 
 def _run_form(records: list[Any], args: argparse.Namespace) -> int:
     """``--form``: the registration prefilled from ``records``; its exit code (2 when the cards disagree)."""
-    import importlib
-
     from .errors import VssidError
+    from .registration import prefill
 
     if not records:
         _fail("--form: no card was read, so there is no form to fill")
         return EXIT_NO_CODE
-    registration_module = importlib.import_module("vssid_id.registration")
     try:
-        registration = registration_module.prefill(*records)
+        registration = prefill(*records)
     except VssidError as error:  # e.g. two different cards of one kind
         _fail(f"--form: {getattr(error, 'reason', None) or error}")
         return EXIT_INVALID

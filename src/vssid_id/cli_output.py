@@ -17,7 +17,10 @@ from __future__ import annotations
 import codecs
 import json
 import re
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .registration import Registration
 
 __all__ = [
     "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "masked_form", "print_form",
@@ -141,7 +144,7 @@ def masked_form(form: dict[str, str]) -> dict[str, str]:
     return {label: (rules.get(label, lambda value: "***")(value) if value else value) for label, value in form.items()}
 
 
-def print_form(registration: Any, out: TextIO, *, mask: bool) -> None:
+def print_form(registration: Registration, out: TextIO, *, mask: bool) -> None:
     """The prefilled form (``registration.to_form()``, masked when ``mask``), the 2025 province, conflicts, notes."""
     form = registration.to_form()
     write_line(out, "Tờ khai đăng ký (điền sẵn) / registration form, prefilled")
@@ -151,5 +154,5 @@ def print_form(registration: Any, out: TextIO, *, mask: bool) -> None:
         write_line(out, f"  {'tỉnh / thành phố (từ 1/7/2025)':<34} {registration.province_2025}")
     for conflict in registration.conflicts:
         write_line(out, f"  xung đột / conflict [{conflict.field}]: {conflict.message}")
-    for note in getattr(registration, "notes", ()):
+    for note in registration.notes:
         write_line(out, f"  ghi chú / note [{note.field}]: {note.message}")
