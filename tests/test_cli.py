@@ -1,5 +1,6 @@
 """vssid-scan: output, JSON shape, masking, exit codes, bad input, what is reported."""
 
+import argparse
 import io
 import json
 import os
@@ -304,9 +305,17 @@ def test_stdin_over_max_bytes_is_refused(capsys, monkeypatch):
     assert out.startswith("<stdin>: error:") and "limit" in out
 
 
-@pytest.mark.parametrize(("text", "size"), [("50M", 50_000_000), ("1k", 1000), ("123", 123), ("2G", 2 * 10**9)])
+@pytest.mark.parametrize(("text", "size"), [("50M", 50_000_000), ("1k", 1000), ("123", 123), ("2G", 2 * 10**9),
+                                           ("50Mi", 50 * 2**20), ("3KiB", 3072), ("7 MB", 7_000_000)])
 def test_max_bytes_sizes(text, size):
     assert cli._byte_count(text) == size
+    assert cli._byte_count(cli._size_text(size)) == size
+
+
+@pytest.mark.parametrize("text", ["", "M", "-1", "1.5M", "0", "12X"])
+def test_max_bytes_refuses_what_is_not_a_size(text):
+    with pytest.raises(argparse.ArgumentTypeError):
+        cli._byte_count(text)
 
 
 # --- issue 10 item 5: encodings (subprocesses, as a shell runs them) ------------------------

@@ -103,14 +103,23 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _byte_count(text: str) -> int:
-    """``--max-bytes``: a number of bytes, optionally with k, M or G (powers of 1000)."""
-    match = re.fullmatch(r"\s*(\d+)\s*([kKmMgG]?)[bB]?\s*", text)
+    """``--max-bytes``: a number of bytes, optionally with k, M, G (powers of 1000) or Ki, Mi, Gi (of 1024)."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:([kKmMgG])(i?))?[bB]?\s*", text)
     if not match:
-        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 50000000 or 50M)")
-    value = int(match[1]) * int(1000 ** " kmg".index(match[2].lower() or " "))
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 50000000, 50M or 50Mi)")
+    power = " kmg".index((match[2] or " ").lower())
+    value = int(match[1]) * int((1024 if match[3] else 1000) ** power)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1 byte")
     return value
+
+
+def _size_text(size: int) -> str:
+    """``52428800`` → ``50Mi``, ``50000000`` → ``50M``: a size as --max-bytes takes it."""
+    for unit, factor in (("Gi", 1 << 30), ("G", 10**9), ("Mi", 1 << 20), ("M", 10**6), ("Ki", 1 << 10), ("k", 1000)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
 
 
 def _job_count(text: str) -> int:
@@ -126,6 +135,7 @@ def _cores() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .batch import DEFAULT_MAX_BYTES  # light: no image library is imported
     parser = _Parser(
         prog="vssid-scan",
         description="Read the QR code of a CCCD / Căn cước or BHYT card from images "
@@ -164,7 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                       help="decode up to N images at once, in worker processes (default: the number of cores, "
                       f"{_cores()} here); output stays in input order; 1 decodes in this process")
     work.add_argument("--max-bytes", metavar="SIZE", type=_byte_count, default=None,
-                      help="refuse files and stdin larger than SIZE bytes (k, M, G suffixes; default 50M)")
+                      help="refuse files and stdin larger than SIZE bytes (k, M, G: powers of 1000; Ki, Mi, Gi: "
+                      f"of 1024; default {_size_text(DEFAULT_MAX_BYTES)})")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
