@@ -291,8 +291,8 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
 
 def _worker_start() -> None:
     """Worker set-up: Ctrl-C is the parent's to handle (no traceback from each worker), and OpenCV runs
-    on one thread: the workers already use every core, and OpenCV's own threads on top of them made each
-    worker wait for its helpers (measured: bench/bench_batch.py, docs/benchmarks.md "Batch")."""
+    on one thread, so that N workers run N threads rather than N times OpenCV's pool (on the shared 2-core
+    box this made no measurable difference: bench/bench_batch.py, docs/benchmarks.md "Batch")."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
