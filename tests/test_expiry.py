@@ -166,3 +166,12 @@ def test_the_examples_in_docs_formats():
         assert expiry.law == {"2014": LAW_2014, "2023": LAW_2023}[law]
         assert expiry.valid_until == (None if until.strip() == "for life" else day(until.strip()))
         assert (day(born), day(issued), expiry.valid_until) in {(case[0], case[1], case[2]) for case in CASES}
+
+
+def test_a_record_knows_its_card_expiry():
+    # A card issued at 30 to a person born 5 March 1990 is valid to the 40th birthday
+    # (Luật Căn cước công dân 2014, Điều 21), as the CCCD prints "Có giá trị đến".
+    record = vssid_id.parse("001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021", today=date(2026, 11, 25))
+    assert record.valid_until == date(2030, 3, 5)
+    old = vssid_id.parse("001055123456||Nguyễn Văn An|05031955|Nam|Hà Nội|15082021", today=date(2026, 11, 25))
+    assert old.valid_until is None  # issued after 60: for life

@@ -17,9 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vssid_id
+from vssid_id.errors import NoCard, TooManyCards
+from vssid_id.formats.base import FORM_LABELS as FORM_FIELDS
 from vssid_id.gender import Gender
-from vssid_id.registration import FORM_LABELS, Conflict, NoCard, Note, Registration, TooManyCards, prefill
+from vssid_id.registration import Conflict, Note, Registration, prefill
 from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+
+# One label table serves the cards' and the registration's to_form() (issue 9).
+FORM_LABELS = tuple(FORM_FIELDS.values())
 
 TODAY = date(2026, 11, 25)
 NAME = "Nguyễn Văn An"

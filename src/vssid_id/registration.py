@@ -72,40 +72,22 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 from .dates import format_birth_date
-from .errors import VssidError
+from .errors import NoCard, TooManyCards
 from .expiry import ExpiryReason, identity_card_expiry
+from .formats.base import FORM_LABELS
 from .gender import Gender
 from .records import BhytRecord, CccdRecord
 
 __all__ = [
-    "FORM_LABELS",
-    "RegistrationError",
-    "NoCard",
-    "TooManyCards",
     "Conflict",
     "Note",
     "Registration",
     "prefill",
 ]
 
-#: The labels of the fields the cards fill on the VssID registration form, in the form's order.
-FORM_LABELS = ("họ tên", "mã số BHXH", "số CCCD", "ngày sinh", "giới tính", "địa chỉ")
-
 _Card = TypeVar("_Card", CccdRecord, BhytRecord)
 AddressStatus = Literal["converted", "unchanged", "ambiguous", "not_found", "not_converted"]
 CardKind = Literal["cccd", "bhyt"]
-
-
-class RegistrationError(VssidError):
-    """The records given to :func:`prefill` cannot make one registration."""
-
-
-class NoCard(RegistrationError):
-    """No card record was given (or every scanned code failed to parse)."""
-
-
-class TooManyCards(RegistrationError):
-    """Two different cards of the same kind were given: they cannot be one person's registration."""
 
 
 class _Finding(BaseModel):
@@ -170,19 +152,21 @@ class Registration(BaseModel):
     notes: tuple[Note, ...] = ()
 
     def to_form(self) -> dict[str, str]:
-        """The form's fields under its own labels, in its order (:data:`FORM_LABELS`); ``""`` where no card
-        holds the field. The address is the 2025 one when the conversion gave one, else the card's."""
+        """The form's fields under its own labels, in its order
+        (:data:`vssid_id.formats.base.FORM_LABELS`, the same table the cards'
+        ``to_form()`` use); ``""`` where no card holds the field. The address
+        is the 2025 one when the conversion gave one, else the card's."""
         birth = ("" if self.year_of_birth is None else
                  format_birth_date(self.date_of_birth, self.month_of_birth, self.year_of_birth, slashes=True))
-        values = (
-            self.full_name,
-            self.bhxh_code,
-            self.id_number,
-            birth,
-            None if self.gender is None else self.gender.label_vi,
-            self.address_2025 or self.address,
-        )
-        return {label: value or "" for label, value in zip(FORM_LABELS, values, strict=True)}
+        values = {
+            "full_name": self.full_name,
+            "bhxh_code": self.bhxh_code,
+            "id_number": self.id_number,
+            "date_of_birth": birth,
+            "gender": None if self.gender is None else self.gender.label_vi,
+            "address": self.address_2025 or self.address,
+        }
+        return {label: values[name] or "" for name, label in FORM_LABELS.items()}
 
 
 def _name_key(name: str) -> str:

@@ -27,6 +27,7 @@ from ..codes.cccd import CccdNumberParts, parse_cccd_number
 from ..codes.cleaning import require_digits
 from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
 from ..errors import InconsistentRecord, MalformedPayload
+from ..expiry import identity_card_valid_until
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
 from ..text import reject_forbidden
@@ -103,6 +104,13 @@ class CccdRecord(CardRecord):
     card has four, empty on every public example; what they may hold (the
     law lists a cancelled ID number, and parents' names on children's cards)
     is not published field by field, so they are not interpreted."""
+
+    @property
+    def valid_until(self) -> date | None:
+        """The card's last valid day by the law it was issued under, or ``None``:
+        valid for life, or not known (no issue date, or no day of birth).
+        The rules and their sources: :mod:`vssid_id.expiry`."""
+        return identity_card_valid_until(self.date_of_birth, self.issue_date)
 
     def to_payload(self) -> str:
         """The exact QR payload text of this card."""
