@@ -114,7 +114,9 @@ def _encodes(char, encoding):
 
 
 _vietnamese = st.text(
-    alphabet=st.sampled_from("aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ ĐÂĂ,0123456789"),
+    alphabet=st.sampled_from(
+        "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ ĐÂĂ,0123456789"
+    ),
     min_size=1,
     max_size=40,
 )

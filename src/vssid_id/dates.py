@@ -64,12 +64,6 @@ def _to_date(year: str, month: str, day: str, field: str) -> date:
     raise MalformedPayload("is not a date (digits expected)", field)
 
 
-def _card_date(value: date, field: str) -> date:
-    if value.year < EARLIEST_CARD_YEAR:
-        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
-    return value
-
-
 def parse_compact_date(text: str, field: str) -> date:
     """Parse ``ddmmyyyy``, a card date (no earlier than :data:`EARLIEST_CARD_YEAR`).
 
@@ -80,7 +74,12 @@ def parse_compact_date(text: str, field: str) -> date:
     ...
     vssid_id.errors.MalformedPayload: issue_date: is not a valid calendar date
     """
-    return _card_date(_compact(text, field), field)
+    if len(text) != 8:
+        raise MalformedPayload("must be a date written ddmmyyyy", field)
+    value = _to_date(text[4:], text[2:4], text[:2], field)  # as _compact, inlined: this is hot
+    if value.year < EARLIEST_CARD_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
+    return value
 
 
 def _compact(text: str, field: str) -> date:
@@ -99,7 +98,12 @@ def parse_slash_date(text: str, field: str) -> date:
     ...
     vssid_id.errors.MalformedPayload: valid_to: is before 1900
     """
-    return _card_date(_slash(text, field), field)
+    if len(text) != 10 or text[2] != "/" or text[5] != "/":
+        raise MalformedPayload("must be a date written dd/mm/yyyy", field)
+    value = _to_date(text[6:], text[3:5], text[:2], field)  # as _slash, inlined: this is hot
+    if value.year < EARLIEST_CARD_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
+    return value
 
 
 def _slash(text: str, field: str) -> date:

@@ -30,7 +30,7 @@ from ..errors import InconsistentRecord, InvalidComponent, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
-from ..text import clean_field, reject_forbidden
+from ..text import reject_forbidden
 from ..trusted import trusted
 from ..typed_hex import NAME_FIELDS, hex_field_text, is_card_text
 from .base import CardRecord
@@ -156,20 +156,18 @@ def _optional(value: str) -> str:
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it (repaired when a scanner typed it
     through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
-    text is accepted too."""
+    text is accepted too, by the same card-text rule."""
     value = _optional(value)
-    if value:
-        decoded = hex_field_text(value, field)
-        if decoded is not None:
-            # The payload was scanned as hex; the text it hides is scanned here.
-            value = clean_field(decoded, field)
-    if not value:
+    decoded = hex_field_text(value, field) if value else None
+    if decoded is not None:  # NFC, stripped, card text, nothing forbidden: typed_hex's contract
+        value = decoded
+    elif not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
     if len(value) > MAX_TEXT_CHARS:
         raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
-    if not is_card_text(value, field):
+    if decoded is None and not is_card_text(value, field):
         what = "a name of two or more words, without digits" if field in NAME_FIELDS else "two or more letters"
         raise MalformedPayload(f"must be {what}", field)
     return value
