@@ -7,9 +7,11 @@ Three rules make a batch robust:
   :class:`MemoryError`, anything from a dependency — becomes that input's
   entry, and the next input is read. A worker process that dies (killed for
   using too much memory, say) is reported for the input it was decoding.
-* **Bounded reads.** Files are opened without blocking and refused unless they
-  are regular files (``/dev/zero``, a FIFO or a socket would never end); at
-  most ``max_bytes`` bytes are read from a file or from stdin.
+* **Bounded reads.** Files are read by :func:`vssid_id.image_input.load_image`,
+  which refuses anything but a regular file (``/dev/zero``, a FIFO or a socket
+  would never end) before reading it and reads at most ``max_bytes`` bytes;
+  stdin is read once, in the parent, with the same cap
+  (:func:`~vssid_id.image_input.read_limited`).
 * **Parallel, in order.** With ``jobs > 1`` and more than one image to read,
   the images are decoded in a pool of worker processes
   (:class:`concurrent.futures.ProcessPoolExecutor`; the work items are file
@@ -26,34 +28,27 @@ reading it); a scan whose debug images could not be written carries
 from __future__ import annotations
 
 import os
-import stat
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import image_input
+from .image_input import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future, ProcessPoolExecutor
 
 __all__ = [
-    "DEFAULT_MAX_BYTES",
     "IMAGE_SUFFIXES",
     "ScanOptions",
     "WorkItem",
     "expand_inputs",
-    "read_file",
     "scan_item",
     "run_batch",
 ]
 
 Entry = dict[str, Any]
-
-#: Default cap on the bytes read from one file or from stdin: 50 MB, above any
-#: phone photo (a 48-megapixel HEIC or JPEG is 5–25 MB).
-DEFAULT_MAX_BYTES: int = getattr(image_input, "DEFAULT_MAX_BYTES", 50_000_000)
 
 IMAGE_SUFFIXES = frozenset(
     {".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif", ".pgm", ".ppm"}
@@ -115,48 +110,6 @@ def _os_message(error: OSError) -> str:
 
 
 # --- inputs ----------------------------------------------------------------------------
-
-
-def _read_limited_fallback(stream: Any, max_bytes: int, name: str) -> bytes:
-    # Stand-in until vssid_id.image_input.read_limited lands on main: same contract.
-    from .errors import ImageTooLarge
-
-    chunks: list[bytes] = []
-    total = 0
-    while True:
-        chunk = stream.read(min(1 << 20, max_bytes + 1 - total))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        total += len(chunk)
-        if total > max_bytes:
-            raise ImageTooLarge(f"{name}: is over the limit of {max_bytes:,} bytes")
-
-
-read_limited: Callable[[Any, int, str], bytes] = getattr(image_input, "read_limited", _read_limited_fallback)
-
-
-def read_file(path: str, max_bytes: int) -> bytes:
-    """The bytes of the regular file ``path``, at most ``max_bytes`` of them.
-
-    The file is opened without blocking (a FIFO would otherwise wait for a
-    writer) and refused unless it is a regular file, before anything is read.
-    Raises :class:`OSError` when it cannot be opened and
-    :class:`~vssid_id.errors.ImageError` (or ``ImageTooLarge``) when refused.
-    """
-    from .errors import ImageError, ImageTooLarge
-
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as handle:
-        info = os.fstat(descriptor)
-        if stat.S_ISDIR(info.st_mode):
-            raise ImageError("is a directory")
-        if not stat.S_ISREG(info.st_mode):
-            raise ImageError("is not a regular file (a device, FIFO or socket): pipe it in with - instead")
-        if info.st_size > max_bytes:
-            raise ImageTooLarge(f"is {info.st_size:,} bytes, over the limit of {max_bytes:,} (--max-bytes)")
-        return read_limited(handle, max_bytes, path)
 
 
 def _path_key(path: str) -> tuple[str, ...]:
@@ -240,9 +193,8 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
     from .report import error_dict, scan_entry
     from .scanner import scan
 
-    try:
-        data = item.data if item.data is not None else read_file(item.path or "", options.max_bytes)
-        image = load_image(data)
+    try:  # the loader's rules: regular files only, at most max_bytes (vssid_id.image_input)
+        image = load_image(item.data if item.data is not None else item.path, max_bytes=options.max_bytes)
     except VssidError as error:
         entry = error_dict(error)
         entry["message"] = _strip_name(_strip_name(entry["message"], item.path or ""), "image bytes")

@@ -135,7 +135,7 @@ def _cores() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .batch import DEFAULT_MAX_BYTES  # light: no image library is imported
+    from .image_input import DEFAULT_MAX_BYTES  # light: no image library is imported
     parser = _Parser(
         prog="vssid-scan",
         description="Read the QR code of a CCCD / Căn cước or BHYT card from images "
@@ -269,7 +269,7 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
     """stdin's bytes, at most ``--max-bytes`` of them (:class:`~vssid_id.errors.ImageTooLarge` beyond)."""
-    from .batch import read_limited
+    from .image_input import read_limited
 
     if sys.stdin is None:  # started with stdin closed
         raise OSError(9, "stdin is closed")
@@ -357,7 +357,8 @@ def _run(argv: list[str] | None) -> int:
         build_parser().print_usage(sys.stderr)
         write_line(sys.stderr, f"vssid-scan: error: {usage}")
         return EXIT_USAGE
-    from .batch import DEFAULT_MAX_BYTES, ScanOptions, expand_inputs, run_batch
+    from .batch import ScanOptions, expand_inputs, run_batch
+    from .image_input import DEFAULT_MAX_BYTES
 
     args.max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     if args.debug_dir is not None:
