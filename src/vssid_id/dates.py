@@ -17,7 +17,8 @@ on Linux).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from time import time as _time
 
 from .errors import MalformedPayload
 
@@ -30,6 +31,7 @@ __all__ = [
     "format_compact_date",
     "format_slash_date",
     "EARLIEST_CARD_YEAR",
+    "today",
 ]
 
 #: A date of birth before this year is a misread or a typing error, not a
@@ -176,3 +178,27 @@ def format_slash_date(value: date) -> str:
     ('31/12/2025', '03/02/0001')
     """
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+_today: tuple[float, date] = (0.0, date.min)  # (the next local midnight as a timestamp, today)
+
+
+def today() -> date:
+    """The system's local date, like :meth:`datetime.date.today`, at a tenth of its cost.
+
+    Every parse needs it (dates must not lie in the future), and
+    ``date.today()`` costs half a microsecond, about 5% of a parse. The date
+    is kept until the next local midnight (computed by :mod:`datetime` in
+    local time, so a daylight-saving change is honoured).
+
+    >>> today() == date.today()
+    True
+    """
+    global _today
+    now = _time()
+    until, value = _today
+    if now >= until:
+        value = date.today()
+        until = datetime.combine(value + timedelta(days=1), datetime.min.time()).timestamp()
+        _today = (until, value)
+    return value
