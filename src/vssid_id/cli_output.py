@@ -9,7 +9,7 @@
   (``os.fsencode(json.loads(line)["input"])`` gives the name's bytes back).
 * The text layout of one input's entry (:func:`print_entry`), of its problems
   alone (:func:`print_problems`) and of the prefilled registration form
-  (:func:`print_form`, masked by :func:`masked_form`).
+  (:func:`print_form`, masked by :func:`vssid_id.masking.mask_form`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration import Registration
 
 __all__ = [
-    "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "masked_form", "print_form",
+    "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "print_form",
 ]
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -128,27 +128,13 @@ def print_problems(name: str, entry: dict[str, Any], out: TextIO) -> None:
         print_entry(name, {"codes": errors}, out)
 
 
-def _mask_birth(value: str) -> str:
-    """``05/03/1990`` → ``**/**/1990``: only the year of a date of birth is shown."""
-    return re.sub(r"\d(?=\d*/)", "*", value)
-
-
-def masked_form(form: dict[str, str]) -> dict[str, str]:
-    """The form's values masked by the rules of :mod:`vssid_id.masking`; a field not known here is hidden."""
-    from .masking import mask_address, mask_name, mask_number
-
-    rules: dict[str, Any] = {
-        "họ tên": mask_name, "mã số BHXH": mask_number, "số CCCD": mask_number,
-        "ngày sinh": _mask_birth, "giới tính": str, "địa chỉ": mask_address,
-    }
-    return {label: (rules.get(label, lambda value: "***")(value) if value else value) for label, value in form.items()}
-
-
 def print_form(registration: Registration, out: TextIO, *, mask: bool) -> None:
     """The prefilled form (``registration.to_form()``, masked when ``mask``), the 2025 province, conflicts, notes."""
+    from .masking import mask_form
+
     form = registration.to_form()
     write_line(out, "Tờ khai đăng ký (điền sẵn) / registration form, prefilled")
-    for label, value in (masked_form(form) if mask else form).items():
+    for label, value in (mask_form(form) if mask else form).items():
         write_line(out, f"  {label:<34} {value or '—'}")
     if registration.province_2025:
         write_line(out, f"  {'tỉnh / thành phố (từ 1/7/2025)':<34} {registration.province_2025}")

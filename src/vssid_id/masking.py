@@ -41,6 +41,7 @@ management code loses its office prefix.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +50,8 @@ from .records import BhytRecord, CccdRecord
 if TYPE_CHECKING:  # pragma: no cover
     from .registration import Registration
 
-__all__ = ["mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_registration"]
+__all__ = [
+    "mask_form","mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_registration"]
 
 _KEEP = 4
 
@@ -145,3 +147,36 @@ def mask_registration(registration: Registration) -> dict[str, Any]:
     data["id_card_valid_until"] = mask_birth_date(data["id_card_valid_until"])
     _mask_birth(data)
     return data
+
+
+def _mask_printed_birth(value: str) -> str:
+    """``05/03/1990`` → ``**/**/1990``: only the year of a printed date of birth."""
+    return "".join("*" if char.isdigit() else char for char in value[:-4]) + value[-4:]
+
+
+#: How each field of the registration form is masked, by record field name.
+_FORM_MASKS: dict[str, Callable[[str], str | None]] = {
+    "full_name": mask_name,
+    "bhxh_code": mask_number,
+    "id_number": mask_number,
+    "date_of_birth": _mask_printed_birth,
+    "gender": str,
+    "address": mask_address,
+}
+
+
+def mask_form(form: dict[str, str]) -> dict[str, str]:
+    """A form as :meth:`Registration.to_form` (or a record's ``to_form()``)
+    gives it, masked by the rules above; a label not of the form is hidden.
+
+    >>> mask_form({"họ tên": "Nguyễn Văn An", "ngày sinh": "05/03/1990", "số CCCD": "001090123456"})
+    {'họ tên': 'N. V. A.', 'ngày sinh': '**/**/1990', 'số CCCD': '********3456'}
+    """
+    from .formats.base import FORM_LABELS
+
+    fields = {label: name for name, label in FORM_LABELS.items()}
+    masked = {}
+    for label, value in form.items():
+        mask = _FORM_MASKS.get(fields.get(label, ""))
+        masked[label] = (mask(value) or "" if mask is not None else "***") if value else value
+    return masked
