@@ -36,6 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
+from ..image_input import DEFAULT_MAX_BYTES
+from ..text import MAX_PAYLOAD_CHARS
 from .bodies import Part, media_type, parse_multipart, read_body
 from .problems import ApiError, error_body
 from .workers import WorkerPool
@@ -48,14 +50,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURITY_POLICY"]
 
-try:  # the body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both
-    from ..image_input import DEFAULT_MAX_BYTES as MAX_BODY_BYTES  # type: ignore[attr-defined, unused-ignore]
-except ImportError:  # pragma: no cover - before the loader's cap lands on main
-    MAX_BODY_BYTES = 50 * 1024 * 1024  # 50 MiB, the figure of image_input.DEFAULT_MAX_BYTES
-
-#: The longest payload text accepted: a QR code holds at most 2,953 bytes
-#: (version 40, byte mode, error correction L; ISO/IEC 18004, table 7).
-MAX_PAYLOAD_CHARS = 4096
+#: The body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both.
+MAX_BODY_BYTES = DEFAULT_MAX_BYTES
 
 #: Most inputs one /api/prefill request may carry.
 MAX_PREFILL_INPUTS = 8
