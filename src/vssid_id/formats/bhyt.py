@@ -189,11 +189,6 @@ def _facility(value: str) -> str:
     raise MalformedPayload(reason, "facility_code")  # outside the except block: no __context__
 
 
-def _optional_date(value: str, field: str) -> date | None:
-    value = _optional(value)
-    return parse_slash_date(value, field) if value else None
-
-
 def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
     """(card_code, parts or None, bhxh_code): a 15-character code or a bare 10-digit number."""
     if len(value) == 10 and value.isascii() and value.isdigit():
@@ -240,16 +235,17 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     address = _text(address_raw, "address", required=False)
     facility_code = _facility(facility_raw)
     valid_from = parse_slash_date(from_raw, "valid_from")
-    valid_to = _optional_date(to_raw, "valid_to")
-    issue_date = _optional_date(issue_raw, "issue_date")
-    management_code = _optional(management_raw) or None
+    # Optional fields: "-" (or nothing) for none; written out, not through helpers, as this is hot.
+    valid_to = parse_slash_date(to_raw, "valid_to") if to_raw and to_raw != _EMPTY else None
+    issue_date = parse_slash_date(issue_raw, "issue_date") if issue_raw and issue_raw != _EMPTY else None
+    management_code = management_raw if management_raw and management_raw != _EMPTY else None
     if management_code is not None and not _MANAGEMENT.fullmatch(management_code):
         raise MalformedPayload("must be letters and digits", "management_code")
     guardian_name = _text(guardian_raw, "guardian_name", required=False)
     area_field = _optional(area_raw).upper() or None
     if area_field is not None and area_field not in LIVING_AREA_FIELD_CODES:
         raise InvalidComponent("must be K1, K2, K3 or one of the digits 4 to 7", "living_area_code")
-    five_years_from = _optional_date(five_raw, "five_years_from")
+    five_years_from = parse_slash_date(five_raw, "five_years_from") if five_raw and five_raw != _EMPTY else None
     for index, value in enumerate(extra, len(FIELD_NAMES) + 1):
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
@@ -278,7 +274,9 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if five_years_from is not None and five_years_from < birth:
         warnings.append("five_years_from: is before the date of birth")
 
-    return trusted(BhytRecord, {
+    return trusted(BhytRecord, {  # every field, in declaration order: trusted() takes the dict as it is
+        "warnings": tuple(warnings),
+        "kind": "bhyt",
         "card_code": card_code,
         "card_code_parts": parts,
         "bhxh_code": bhxh_code,
@@ -299,7 +297,6 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         "five_years_from": five_years_from,
         "checksum": check.lower() if check else None,
         "extra_fields": tuple(extra),
-        "warnings": tuple(warnings),
     })
 
 

@@ -213,7 +213,9 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
             "the sex digit of the ID number disagrees with the gender field", "id_number"
         )
 
-    return trusted(CccdRecord, {
+    return trusted(CccdRecord, {  # every field, in declaration order: trusted() takes the dict as it is
+        "warnings": (),
+        "kind": "cccd",
         "variant": variant(issue_date, extra_fields),
         "id_number": parts.number,
         "id_number_parts": parts,
