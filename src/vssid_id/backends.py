@@ -2,9 +2,12 @@
 
 Each backend takes a uint8 grayscale array and returns :class:`Hit` objects:
 the symbol's text, its raw bytes, and its four corners in that array's
-coordinates. Three backends:
+coordinates. The backends:
 
-* ``zxing`` — zxing-cpp (a wheel, always present): the primary reader;
+* ``zxing`` — zxing-cpp (a wheel, always present): the primary reader. It
+  also reports the symbols it located but could not decode
+  (``return_errors=True``): :func:`read_and_locate` hands their corners to
+  the decoder, which keeps looking while a located code is still unread;
 * ``opencv`` — OpenCV's ``QRCodeDetector`` (a different locator, which finds
   some codes zxing misses);
 * ``zbar`` — pyzbar over the zbar C library, which is optional: when
@@ -12,8 +15,15 @@ coordinates. Three backends:
   (``logging``, logger ``vssid_id``) says how to install it.
 
 Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
-first, else the backend's own text; then :func:`~vssid_id.text.repair_mojibake`
-undoes an unambiguous misreading as Latin-1, Windows-1252 or Shift-JIS.
+first, else the backend's own text — for zxing-cpp its plain text
+(``TextMode.Plain``: the bytes transcoded by the symbol's ECI or guessed
+character set, control characters kept as they are, not escaped as ``<SOH>``);
+then :func:`~vssid_id.text.repair_mojibake` undoes an unambiguous misreading
+as Latin-1, Windows-1252 or Shift-JIS.
+
+A backend never raises: whatever a native reader throws (``cv2.error`` on an
+odd image shape, a ``MemoryError``, ...) counts as "nothing found" and is
+logged at debug level.
 """
 
 from __future__ import annotations
@@ -29,7 +39,7 @@ from .text import repair_mojibake
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["Hit", "BACKENDS", "available", "read"]
+__all__ = ["Hit", "BACKENDS", "available", "read", "read_and_locate"]
 
 log = logging.getLogger("vssid_id")
 
@@ -64,16 +74,29 @@ def _hit(raw: bytes, fallback: str, corners: Corners, backend: str, ec_level: st
     return Hit(text, raw, corners, backend, ec_level)
 
 
-def _zxing(gray: "np.ndarray") -> list[Hit]:
+def _zxing_located(gray: "np.ndarray") -> tuple[list[Hit], list[Corners]]:
+    """zxing-cpp: the symbols it decoded, and the corners of those it located but could not decode."""
     import zxingcpp
 
-    hits = []
-    for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
-        raw = bytes(result.bytes)
+    hits: list[Hit] = []
+    misses: list[Corners] = []
+    results = zxingcpp.read_barcodes(
+        gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain, return_errors=True
+    )
+    for result in results:
         p = result.position
-        corners = tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
-        hits.append(_hit(raw, result.text, corners, "zxing", result.ec_level or None))
-    return hits
+        corners: Corners = tuple(  # type: ignore[assignment]
+            (float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+        )
+        if result.error or not result.valid:
+            misses.append(corners)
+            continue
+        hits.append(_hit(bytes(result.bytes), result.text, corners, "zxing", result.ec_level or None))
+    return hits, misses
+
+
+def _zxing(gray: "np.ndarray") -> list[Hit]:
+    return _zxing_located(gray)[0]
 
 
 @lru_cache(maxsize=1)
@@ -148,3 +171,19 @@ def read(name: str, gray: "np.ndarray") -> list[Hit]:
     except Exception as error:  # a native reader must never take the caller down
         log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
         return []
+
+
+def read_and_locate(name: str, gray: "np.ndarray") -> tuple[list[Hit], list[Corners]]:
+    """Like :func:`read`, plus the corners of symbols located but not decoded (zxing only).
+
+    The located-but-unread symbols are what zxing-cpp reports with an error
+    (a failed error correction, a bad format field): a code the image shows
+    and this pass could not read, so a later pass of the ladder may.
+    """
+    if name != "zxing" or BACKENDS["zxing"] is not _zxing:  # a replaced zxing (tests) has no misses
+        return read(name, gray), []
+    try:
+        return _zxing_located(gray)
+    except Exception as error:  # a native reader must never take the caller down
+        log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
+        return [], []

@@ -36,6 +36,7 @@ found the code.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
@@ -48,6 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 __all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET"]
+
+log = logging.getLogger("vssid_id")
 
 #: Seconds the ladder may spend on one image before it gives up (a step
 #: already started is finished). Phone photos that need the whole ladder take
@@ -92,6 +95,11 @@ class _View:
 
 
 # --- the ladder's image transforms -------------------------------------------------
+#
+# Every transform takes the grayscale image and returns views of it. None may
+# raise on any image shape that reaches it (decode() skips images under
+# MIN_SIDE pixels and guards each call anyway), and none makes more than a
+# few copies of its input (see the memory note in decode()).
 
 
 def _as_is(gray: "np.ndarray") -> list[_View]:
@@ -118,13 +126,85 @@ def _sharpen_strong(gray: "np.ndarray") -> list[_View]:
 UPSCALE_MAX_PIXELS = 4_000_000
 
 
-def _upscale(gray: "np.ndarray") -> list[_View]:
+def _doubled(gray: "np.ndarray") -> "np.ndarray | None":
     import cv2
 
     if gray.size > UPSCALE_MAX_PIXELS:
+        return None
+    return cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def _upscale(gray: "np.ndarray") -> list[_View]:
+    bigger = _doubled(gray)
+    return [] if bigger is None else [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
+
+
+def _upscale_deblur(gray: "np.ndarray") -> list[_View]:
+    """×2 then a strong, wide unsharp mask (sigma 3, amount 2.5): small *and* blurred codes."""
+    bigger = _doubled(gray)
+    return [] if bigger is None else [_View(_unsharp(bigger, 3.0, 2.5), 2.0)]
+
+
+def _wiener(gray: "np.ndarray", sigma: float, noise: float) -> "np.ndarray":
+    """Wiener deconvolution with a Gaussian point-spread function of ``sigma`` pixels.
+
+    In the frequency domain: ``G * H / (H² + noise)`` with ``H`` the Gaussian's
+    transfer function ``exp(-2π² σ² f²)`` (real and symmetric, so its own
+    conjugate). Edges are mirrored first so the image's borders do not ring.
+    """
+    import cv2
+    import numpy as np
+
+    pad = int(3 * sigma) + 2
+    padded = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    height, width = padded.shape
+    rows, cols = cv2.getOptimalDFTSize(height), cv2.getOptimalDFTSize(width)
+    spectrum = np.fft.rfft2(padded.astype(np.float32), s=(rows, cols))
+    fy = np.fft.fftfreq(rows).astype(np.float32)[:, None]
+    fx = np.fft.rfftfreq(cols).astype(np.float32)[None, :]
+    transfer = np.exp(-2.0 * np.pi**2 * sigma**2 * (fy * fy + fx * fx))
+    spectrum *= transfer / (transfer * transfer + noise)
+    restored = np.fft.irfft2(spectrum, s=(rows, cols))[pad:pad + gray.shape[0], pad:pad + gray.shape[1]]
+    return np.clip(restored, 0, 255).astype(np.uint8)
+
+
+#: Deconvolution runs on images up to this many pixels (an FFT of the image).
+DECONVOLVE_MAX_PIXELS = 2_000_000
+
+
+def _blur_sigma(gray: "np.ndarray") -> float:
+    """Estimated Gaussian blur of the sharpest edges, in pixels.
+
+    For a step edge blurred by a Gaussian of sigma σ, the gradient peak is
+    ``contrast / (σ √(2π))``: σ is estimated from the strongest gradients
+    (99.5th percentile of the Sobel magnitude) against the image's contrast
+    (1st to 99th percentile of grey levels). Clamped to 0.8–4.
+    """
+    import cv2
+    import numpy as np
+
+    small = gray if gray.size <= 1_000_000 else cv2.resize(
+        gray, None, fx=(1_000_000 / gray.size) ** 0.5, fy=(1_000_000 / gray.size) ** 0.5,
+        interpolation=cv2.INTER_AREA)
+    scale = gray.shape[1] / small.shape[1]
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    peak = float(np.percentile(np.hypot(gx, gy), 99.5))
+    low, high = np.percentile(small, (1, 99))
+    if peak <= 0:
+        return 4.0
+    sigma = float(high - low) / (peak * (2 * np.pi) ** 0.5) * scale
+    return min(4.0, max(0.8, sigma))
+
+
+def _deconvolve(gray: "np.ndarray") -> list[_View]:
+    """Wiener deconvolution with the estimated blur, ×2 first when the image is small."""
+    bigger = _doubled(gray) if gray.size <= DECONVOLVE_MAX_PIXELS // 4 else None
+    source, scale = (bigger, 2.0) if bigger is not None else (gray, 1.0)
+    if source.size > DECONVOLVE_MAX_PIXELS:
         return []
-    bigger = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-    return [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
+    sigma = _blur_sigma(source)
+    return [_View(_wiener(source, sigma, 0.01), scale)]
 
 
 def _clahe(gray: "np.ndarray") -> list[_View]:
@@ -134,10 +214,53 @@ def _clahe(gray: "np.ndarray") -> list[_View]:
 
 
 def _threshold(gray: "np.ndarray") -> list[_View]:
+    """Adaptive thresholding against the local mean (a box filter: linear time for any window)."""
     import cv2
 
     block = max(15, (min(gray.shape) // 30) | 1)
-    return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5))]
+    return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 5))]
+
+
+def _binarize(gray: "np.ndarray") -> list[_View]:
+    """Binarisations in the style of WeChat's decoder (a small and a wide local mean, a global one).
+
+    WeChat QR runs ZXing's core behind several binarisers (hybrid, adaptive
+    mean, fast window); zxing-cpp's own binariser is the hybrid one, so the
+    views here are the others: thresholds against the local mean over a small
+    window (a few modules) and over a wide one (an eighth of the image), and
+    Otsu's global threshold.
+    """
+    import cv2
+
+    side = min(gray.shape)
+    views = []
+    for block, offset in ((25, 10), (max(31, (side // 8) | 1), 10)):
+        views.append(_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
+                                                 block, offset)))
+    views.append(_View(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]))
+    return views
+
+
+def _glare(gray: "np.ndarray") -> list[_View]:
+    """Glare: the light flattened (each pixel divided by the local background), then highlights stretched.
+
+    A glossy card under a lamp has a bright patch across the code where the
+    modules' contrast is a few grey levels near white. Dividing by a heavily
+    smoothed closing (the local background) evens the light; a gamma curve
+    then spreads the top of the range. Fully saturated modules stay lost:
+    error correction has to cover them.
+    """
+    import cv2
+    import numpy as np
+
+    small, factor = _at_most_side(gray, 400)
+    kernel = max(3, (min(small.shape) // 20) | 1)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel)))
+    background = cv2.GaussianBlur(background, (0, 0), kernel / 2)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, background, scale=255)
+    table = np.array([255.0 * (i / 255.0) ** 3 for i in range(256)]).clip(0, 255).astype(np.uint8)
+    return [_View(flat), _View(cv2.LUT(gray, table))]
 
 
 def _crops(gray: "np.ndarray") -> list[_View]:
@@ -147,10 +270,11 @@ def _crops(gray: "np.ndarray") -> list[_View]:
 
     regions: list[tuple[int, int, int, int]] = []
     try:
-        found, points = cv2.QRCodeDetector().detectMulti(gray)
+        found, points = cv2.QRCodeDetector().detectMulti(_at_most(gray, DETECTOR_MAX_PIXELS)[0])
         if found and points is not None:
+            factor = _at_most(gray, DETECTOR_MAX_PIXELS)[1]
             for quad in points:
-                x, y, w, h = cv2.boundingRect(quad.astype(np.float32))
+                x, y, w, h = cv2.boundingRect((quad / factor).astype(np.float32))
                 regions.append((x, y, w, h))
     except cv2.error:
         pass
@@ -161,7 +285,7 @@ def _crops(gray: "np.ndarray") -> list[_View]:
         margin = max(w, h) // 3 + 8
         x0, y0 = max(x - margin, 0), max(y - margin, 0)
         x1, y1 = min(x + w + margin, width), min(y + h + margin, height)
-        if x1 - x0 < 20 or y1 - y0 < 20:
+        if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
             continue
         crop = gray[y0:y1, x0:x1]
         scale = 900.0 / max(crop.shape)
@@ -175,8 +299,7 @@ def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int
     import cv2
     import numpy as np
 
-    small_scale = min(1.0, 1000.0 / max(gray.shape))
-    small = cv2.resize(gray, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
+    small, small_scale = _at_most_side(gray, 1000)
     binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 7)
     contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:
@@ -213,18 +336,54 @@ def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int
     return regions  # type: ignore[return-value]
 
 
+def _at_most_side(gray: "np.ndarray", side: int) -> tuple["np.ndarray", float]:
+    """``gray`` shrunk (area interpolation) so its longer side is at most ``side``; and the factor."""
+    import cv2
+
+    factor = min(1.0, side / max(gray.shape))
+    if factor >= 1.0:
+        return gray, 1.0
+    size = (max(1, round(gray.shape[1] * factor)), max(1, round(gray.shape[0] * factor)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), factor
+
+
+#: The slow detectors (OpenCV's, WeChat's, zbar) see at most this many pixels:
+#: their time and memory grow with the image, a card's code does not.
+DETECTOR_MAX_PIXELS = 4_000_000
+
+
+def _at_most(gray: "np.ndarray", pixels: int) -> tuple["np.ndarray", float]:
+    """``gray`` shrunk to at most ``pixels`` pixels; and the factor."""
+    if gray.size <= pixels:
+        return gray, 1.0
+    return _at_most_side(gray, int(max(gray.shape) * (pixels / gray.size) ** 0.5))
+
+
+def _detector_view(gray: "np.ndarray") -> list[_View]:
+    small, factor = _at_most(gray, DETECTOR_MAX_PIXELS)
+    return [_View(small, factor)]
+
+
 #: The ladder: (step name, transform, backends tried on its images), in order.
 LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
     ("sharpen", _sharpen, ("zxing",)),
     ("sharpen_strong", _sharpen_strong, ("zxing",)),
     ("upscale", _upscale, ("zxing",)),
+    ("upscale_deblur", _upscale_deblur, ("zxing",)),
+    ("deconvolve", _deconvolve, ("zxing",)),
     ("threshold", _threshold, ("zxing",)),
+    ("binarize", _binarize, ("zxing",)),
+    ("glare", _glare, ("zxing",)),
     ("clahe", _clahe, ("zxing",)),
-    ("opencv", _as_is, ("opencv",)),
-    ("zbar", _as_is, ("zbar",)),
+    ("opencv", _detector_view, ("opencv",)),
+    ("zbar", _detector_view, ("zbar",)),
     ("crop", _crops, ("zxing", "opencv")),
 )
+
+#: Images with fewer pixels than this across or down hold no QR code: the
+#: smallest symbol (version 1) is 21 modules wide, at least a pixel each.
+MIN_SIDE = 21
 
 
 def _gray(image: "np.ndarray") -> "np.ndarray":
@@ -233,10 +392,64 @@ def _gray(image: "np.ndarray") -> "np.ndarray":
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
+def _wanted_backends(backends: Any) -> tuple[str, ...]:
+    """The backends to run: checked before any work, so a misuse fails at once and clearly."""
+    usable = _backends.available()
+    if backends is None:
+        return usable
+    if isinstance(backends, str):  # one backend by name, not a sequence of letters
+        backends = (backends,)
+    elif isinstance(backends, (bytes, bytearray)) or not isinstance(backends, Iterable):
+        raise TypeError(f"backends must be a backend name or a list of names, not {type(backends).__name__}")
+    names = tuple(backends)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"backends must hold backend names (str), not {type(name).__name__}")
+    known = ", ".join(_backends.BACKENDS)
+    if not names:
+        raise BackendUnavailable(f"no backend named: give at least one of {known}, or None for all",
+                                 field="backends")
+    for name in names:
+        if name not in usable:
+            raise BackendUnavailable(
+                f"backend {name!r} cannot run here (known: {known}; available: {', '.join(usable)})",
+                field="backends",
+            )
+    return names
+
+
+def _check_options(time_budget: Any, find_all: Any, accept: Any, on_step: Any) -> None:
+    import math
+
+    if isinstance(time_budget, bool) or not isinstance(time_budget, (int, float)) or math.isnan(time_budget) \
+            or time_budget < 0:
+        shown = repr(time_budget) if isinstance(time_budget, (int, float)) else type(time_budget).__name__
+        raise TypeError(f"time_budget must be a number of seconds >= 0 (math.inf for no limit), not {shown}")
+    if not isinstance(find_all, bool):
+        raise TypeError(f"find_all must be True or False, not {type(find_all).__name__}")
+    for name, value in (("accept", accept), ("on_step", on_step)):
+        if value is not None and not callable(value):
+            raise TypeError(f"{name} must be a function or None, not {type(value).__name__}")
+
+
+def _centre(corners: Corners) -> tuple[float, float]:
+    return (sum(x for x, _ in corners) / 4.0, sum(y for _, y in corners) / 4.0)
+
+
+def _inside(point: tuple[float, float], corners: Corners, margin: float = 0.25) -> bool:
+    """Whether ``point`` lies within the quad ``corners`` grown by ``margin`` of its size."""
+    cx, cy = _centre(corners)
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    half_w = (max(xs) - min(xs)) * (0.5 + margin)
+    half_h = (max(ys) - min(ys)) * (0.5 + margin)
+    return abs(point[0] - cx) <= half_w and abs(point[1] - cy) <= half_h
+
+
 def decode(
     image: Any,
     *,
-    backends: Sequence[str] | None = None,
+    backends: Sequence[str] | str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     color_order: str = "bgr",
     time_budget: float = DEFAULT_TIME_BUDGET,
@@ -248,53 +461,77 @@ def decode(
 
     ``image``: anything :func:`~vssid_id.image_input.load_image` reads (path,
     bytes, binary file, PIL image, numpy array in ``color_order``).
-    ``backends``: restrict to these backend names (default: every available
-    one). The ladder stops at the first step that yields a payload for which
-    ``accept(text)`` is true (``accept=None`` accepts any payload); with
+    ``backends``: restrict to these backend names, or one name as a string
+    (default ``None``: every available one).
+
+    The ladder stops at the first step after which a payload has been found
+    for which ``accept(text)`` is true (``accept=None`` accepts any payload)
+    *and* no code that a step located is still unread: when zxing-cpp locates
+    a symbol it cannot decode (a second card beside the first, say), the
+    ladder goes on, within ``time_budget``, until that one is read too. With
     ``find_all=True`` it runs every step and returns every distinct code.
     When nothing is accepted, the codes that were read are still returned, so
     a caller can tell "no code" from "a code that is not a card".
     ``on_step(name, image)`` receives every preprocessed image (for debugging).
 
-    Raises :class:`~vssid_id.errors.ImageError` for unreadable input and
-    :class:`~vssid_id.errors.BackendUnavailable` when a backend named in
-    ``backends`` is unknown or cannot run here.
+    Any image too thin to hold a QR code (under 21 pixels across or down)
+    gives ``[]``. No exception from a backend or an image transform escapes:
+    a step that fails on an odd image is skipped.
+
+    Memory: on top of the loaded image, the ladder holds the grayscale copy
+    and at most a few copies of it per step (the detectors see at most
+    4 megapixels, up-scaling and deconvolution run only on small images).
+    Measured peak (``bench/bench_memory.py``, docs/benchmarks.md): about
+    {MEMORY_NOTE}.
+
+    Raises :class:`~vssid_id.errors.ImageError` for unreadable input,
+    :class:`~vssid_id.errors.BackendUnavailable` when ``backends`` is empty or
+    names a backend that is unknown or cannot run here, and ``TypeError`` for
+    an option of the wrong type (``time_budget`` not a number ≥ 0,
+    ``find_all`` not a bool, ``accept`` or ``on_step`` not callable).
     """
+    wanted = _wanted_backends(backends)
+    _check_options(time_budget, find_all, accept, on_step)
     start = time.perf_counter()
     gray = _gray(load_image(image, max_pixels=max_pixels, color_order=color_order))  # type: ignore[arg-type]
-    usable = _backends.available()
-    if backends is not None:
-        missing = [name for name in backends if name not in usable]
-        if missing:
-            known = ", ".join(_backends.BACKENDS)
-            raise BackendUnavailable(
-                f"backend {missing[0]!r} cannot run here (known: {known}; available: {', '.join(usable)})",
-                field="backends",
-            )
-    wanted = tuple(backends or usable)
+    if min(gray.shape) < MIN_SIDE:
+        return []
     found: dict[str, QrPayload] = {}
     accepted: set[str] = set()
+    unread: list[tuple[float, float]] = []  # centres of located codes no step has read yet
     ran_a_step = False  # the first step always runs, whatever the budget
     for step, transform, step_backends in LADDER:
         names = [name for name in step_backends if name in wanted]
         if not names:
             continue
-        if found and not find_all and accepted:
+        if accepted and not find_all and not unread:
             break
         if ran_a_step and time.perf_counter() - start > time_budget:
             break
         ran_a_step = True
-        for view in transform(gray):
+        try:
+            views = transform(gray)
+        except Exception as error:  # an odd shape or size must not end the ladder
+            log.debug("vssid_id: step %s skipped: %s", step, type(error).__name__)
+            continue
+        for view in views:
             if on_step is not None:
                 on_step(step, view.image)
             for name in names:
-                for hit in _backends.read(name, view.image):
+                hits, misses = _backends.read_and_locate(name, view.image)
+                for corners in misses:
+                    centre = _centre(view.to_original(corners))
+                    if not any(_inside(centre, payload.corners) for payload in found.values()):
+                        unread.append(centre)
+                for hit in hits:
+                    corners = view.to_original(hit.corners)
+                    unread = [centre for centre in unread if not _inside(centre, corners)]
                     if hit.text in found:
                         continue
                     found[hit.text] = QrPayload(
                         text=hit.text,
                         raw=hit.raw,
-                        corners=view.to_original(hit.corners),
+                        corners=corners,
                         backend=hit.backend,
                         step=step,
                         elapsed=time.perf_counter() - start,
