@@ -4,7 +4,7 @@ Run by hand; results go into docs/benchmarks.md:
 
     python bench/bench_memory.py
 
-Each case runs in a fresh Python process : the process imports vssid_id, warms the backends on a small image,
+Each case runs in a fresh Python process: it imports vssid_id, warms the backends on a small image,
 builds the input array, notes its RSS, then runs ``decode()`` once with the
 default options (the whole ladder runs: nothing in these images is a QR code
 that reads) and reports the peak RSS above that point, i.e. what the ladder

@@ -16,6 +16,7 @@ renderings. Used by ``bench_decode.py --realqr``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -24,10 +25,9 @@ import cv2
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-#: ``../shared/data/realqr`` beside the repository (the worktree's or CI's).
-FOLDER = ROOT.parent / "shared" / "data" / "realqr"
-if not FOLDER.exists():  # a worktree under /work/wt/<name>: shared/ is /work/shared
-    FOLDER = ROOT.parent.parent / "shared" / "data" / "realqr"
+#: ``../shared/data/realqr`` beside the repository (CI's layout), else the
+#: folder named by ``VSSID_SHARED`` (a worktree elsewhere).
+FOLDER = Path(os.environ.get("VSSID_SHARED", ROOT.parent / "shared")) / "data" / "realqr"
 
 #: Corners of one read: four (x, y) points in the image's coordinates.
 Read = tuple[str, Sequence[tuple[float, float]]]

@@ -369,15 +369,15 @@ LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]]
     ("gray", _as_is, ("zxing",)),
     ("sharpen", _sharpen, ("zxing",)),
     ("sharpen_strong", _sharpen_strong, ("zxing",)),
-    ("upscale", _upscale, ("zxing",)),
     ("upscale_deblur", _upscale_deblur, ("zxing",)),
-    ("deconvolve", _deconvolve, ("zxing",)),
+    ("upscale", _upscale, ("zxing",)),
     ("threshold", _threshold, ("zxing",)),
-    ("binarize", _binarize, ("zxing",)),
     ("glare", _glare, ("zxing",)),
     ("clahe", _clahe, ("zxing",)),
-    ("opencv", _detector_view, ("opencv",)),
+    ("binarize", _binarize, ("zxing",)),
+    ("deconvolve", _deconvolve, ("zxing",)),
     ("zbar", _detector_view, ("zbar",)),
+    ("opencv", _detector_view, ("opencv",)),
     ("crop", _crops, ("zxing", "opencv")),
 )
 
@@ -446,6 +446,29 @@ def _inside(point: tuple[float, float], corners: Corners, margin: float = 0.25) 
     return abs(point[0] - cx) <= half_w and abs(point[1] - cy) <= half_h
 
 
+def _side(corners: Corners) -> float:
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    return float(((max(xs) - min(xs)) * (max(ys) - min(ys))) ** 0.5)
+
+
+def _plausible_second_code(located: Corners, read: list[Corners]) -> bool:
+    """Whether a located-but-unread symbol looks like another code rather than a false detection.
+
+    zxing-cpp's located symbols include degenerate ones (no area) and parts of
+    the codes it did read; on multi-code photos (several cards, a sheet of
+    labels) the codes have similar sizes. So: at least ``MIN_SIDE`` pixels
+    across, and (when codes were read) between 0.6 and 1.7 times their sizes.
+    """
+    side = _side(located)
+    if side < MIN_SIDE:
+        return False
+    if not read:
+        return True
+    sides = [_side(corners) for corners in read]
+    return 0.6 * min(sides) <= side <= 1.7 * max(sides)
+
+
 def decode(
     image: Any,
     *,
@@ -500,13 +523,15 @@ def decode(
     accepted: set[str] = set()
     unread: list[tuple[float, float]] = []  # centres of located codes no step has read yet
     ran_a_step = False  # the first step always runs, whatever the budget
+    slowest_step = 0.0  # seconds: a step is not started unless one as slow would end within the budget
     for step, transform, step_backends in LADDER:
         names = [name for name in step_backends if name in wanted]
         if not names:
             continue
         if accepted and not find_all and not unread:
             break
-        if ran_a_step and time.perf_counter() - start > time_budget:
+        elapsed = time.perf_counter() - start
+        if ran_a_step and elapsed + slowest_step > time_budget:  # this step would likely end past the budget
             break
         ran_a_step = True
         try:
@@ -520,8 +545,10 @@ def decode(
             for name in names:
                 hits, misses = _backends.read_and_locate(name, view.image)
                 for corners in misses:
-                    centre = _centre(view.to_original(corners))
-                    if not any(_inside(centre, payload.corners) for payload in found.values()):
+                    corners = view.to_original(corners)
+                    centre = _centre(corners)
+                    if _plausible_second_code(corners, [payload.corners for payload in found.values()]) \
+                            and not any(_inside(centre, payload.corners) for payload in found.values()):
                         unread.append(centre)
                 for hit in hits:
                     corners = view.to_original(hit.corners)
@@ -539,6 +566,7 @@ def decode(
                     )
                     if accept is None or accept(hit.text):
                         accepted.add(hit.text)
+        slowest_step = max(slowest_step, time.perf_counter() - start - elapsed)
     if accepted and not find_all:
         return [payload for text, payload in found.items() if text in accepted]
     return list(found.values())
