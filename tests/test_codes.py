@@ -1,14 +1,16 @@
 """The code validators: BHXH number, BHYT card code, CCCD number, CMND."""
 
+import inspect
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.codes import bhxh, bhyt_card, cccd
+from vssid_id.codes import MODULES, bhxh, bhyt_card, cccd, cmnd
 from vssid_id.gender import Gender
 from vssid_id.tables import (
     BENEFICIARY_TYPES,
@@ -17,7 +19,6 @@ from vssid_id.tables import (
     CCCD_PROVINCES,
     PROVINCES,
 )
-
 
 # --- tables -----------------------------------------------------------------
 
@@ -192,17 +193,19 @@ def test_cccd_number_rejects(raw, error):
     assert not cccd.is_valid(raw)
 
 
+# The CMND validator moved from cccd.validate_cmnd to a module of its own,
+# vssid_id.codes.cmnd, with the same four functions as every code module.
 @pytest.mark.parametrize("raw, compact", [("123456789", "123456789"), ("0123 4567 8901", "012345678901")])
 def test_cmnd_shapes(raw, compact):
-    assert cccd.validate_cmnd(raw) == compact
-    assert cccd.is_valid_cmnd(raw)
+    assert cmnd.validate(raw) == compact
+    assert cmnd.is_valid(raw)
 
 
 @pytest.mark.parametrize("raw", ["12345678", "1234567890", "12345678901", "12345678a"])
 def test_cmnd_rejects(raw):
     with pytest.raises(errors.InvalidCode):
-        cccd.validate_cmnd(raw)
-    assert not cccd.is_valid_cmnd(raw)
+        cmnd.validate(raw)
+    assert not cmnd.is_valid(raw)
 
 
 def test_trusted_models_behave_like_validated_ones():
@@ -217,5 +220,68 @@ def test_trusted_models_behave_like_validated_ones():
         assert isinstance(parsed, (CccdRecord, BhytRecord))
         assert parsed == validated and hash(parsed) == hash(validated)
         assert parsed.model_dump_json() == validated.model_dump_json()
-        with pytest.raises(Exception):
+        with pytest.raises(ValidationError):
             parsed.full_name = "x"  # frozen
+
+
+# --- one protocol for every code module (python-stdnum's robustness test) ----------
+
+JUNK = [
+    "", " ", "-", "...", "0", "x" * 1000, "\x00", "\u202e", "０１２３４５６７８９", "٠١٢٣٤٥٦٧٨٩",
+    "Hſ4010120878811", "HS4010120878811\u00a0", "HS 4 01\u20030120878811", "0120878811\u200b",
+    "001090123456\ufeff", "ＨＳ4010120878811", "\ud800", "HS4010120878811\n", "🙂", "HS401012087881１",
+]
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+def test_every_code_module_has_the_same_four_functions(module):
+    for name in ("compact", "validate", "is_valid", "format"):
+        function = getattr(module, name)
+        parameters = list(inspect.signature(function).parameters.values())
+        assert len(parameters) == 1 and parameters[0].kind is inspect.Parameter.POSITIONAL_OR_KEYWORD, name
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("junk", JUNK)
+def test_junk_is_refused_by_every_module(module, junk):
+    assert module.is_valid(junk) is False
+    with pytest.raises(errors.InvalidCode) as info:
+        module.validate(junk)
+    assert isinstance(info.value, ValueError)
+    with pytest.raises(errors.InvalidCode):
+        module.format(junk)
+    assert isinstance(module.compact(junk), str)
+
+
+@pytest.mark.parametrize("module", MODULES, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("junk", [None, 123, b"0120878811", ["0120878811"]])
+def test_non_strings_are_refused_by_every_module(module, junk):
+    assert module.is_valid(junk) is False
+    with pytest.raises(errors.InvalidFormat):
+        module.validate(junk)
+
+
+@pytest.mark.parametrize(
+    "module, number, printed",
+    [
+        (bhyt_card, "hs4010120878811", "HS 4 01 0120878811"),
+        (bhxh, "0120 878 811", "0120878811"),
+        (cccd, "001-090-123456", "001090123456"),
+        (cmnd, "123 456 789", "123456789"),
+    ],
+)
+def test_format_gives_the_printed_form_which_validates_again(module, number, printed):
+    assert module.format(number) == printed
+    assert module.validate(printed) == module.validate(number)
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["Hſ4010120878811", "HS4010120878811\u00a0", "HS\u20034010120878811", "HS4010120878811\u3000"],
+)
+def test_codes_are_ascii_as_printed_never_repaired(code):
+    # A long s upper-cases to S and Unicode spaces used to be dropped: both are refused now.
+    with pytest.raises(errors.InvalidFormat):
+        bhyt_card.validate(code)
+    with pytest.raises(errors.InvalidFormat):
+        bhxh.validate(code[5:] if code[5:] != "0120878811" else "0120\u00a0878811")

@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vssid_id.dates import parse_birth_date, parse_compact_date, parse_slash_date
+from vssid_id.dates import (
+    format_birth_date,
+    format_compact_date,
+    format_slash_date,
+    parse_birth_date,
+    parse_compact_date,
+    parse_slash_date,
+)
 from vssid_id.errors import MalformedPayload
 
 _SLASH = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})")
@@ -15,11 +22,13 @@ _COMPACT = re.compile(r"([0-9]{2})([0-9]{2})([0-9]{4})")
 
 
 def _reference(pattern, text):
-    """The rule written plainly: ASCII digits in place, then a calendar date."""
+    """The rule written plainly: ASCII digits in place, a calendar date, not before 1900."""
     match = pattern.fullmatch(text)
     if match is None:
         return None
     day, month, year = (int(part) for part in match.groups())
+    if year < 1900:
+        return None
     try:
         return date(year, month, day)
     except ValueError:
@@ -65,3 +74,46 @@ def test_birth_dates_before_1800_are_refused(text):
 
 def test_birth_date_in_1800_is_accepted():
     assert parse_birth_date("1800", slashes=True) == (None, None, 1800)
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "31/12/0999", "31/12/1899"])
+def test_card_dates_before_1900_are_refused(text):
+    with pytest.raises(MalformedPayload, match="before 1900") as info:
+        parse_slash_date(text, "valid_from")
+    assert info.value.field == "valid_from"
+    with pytest.raises(MalformedPayload, match="before 1900"):
+        parse_compact_date(text.replace("/", ""), "issue_date")
+
+
+def test_a_full_birth_date_keeps_the_1800_bound():
+    assert parse_birth_date("07/05/1850", slashes=True)[0] == date(1850, 5, 7)
+    assert parse_birth_date("07051850", slashes=False)[0] == date(1850, 5, 7)
+
+
+def test_bad_date_error_carries_no_copy_of_the_date():
+    for text in ("31/02/1990", "3x/02/1990"):
+        with pytest.raises(MalformedPayload) as info:
+            parse_slash_date(text, "date_of_birth")
+        assert info.value.__context__ is None and info.value.__cause__ is None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.dates())
+def test_formatting_writes_four_digit_years_that_read_back(value):
+    slash, compact = format_slash_date(value), format_compact_date(value)
+    assert len(slash) == 10 and len(compact) == 8
+    assert slash == f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+    assert compact == slash.replace("/", "")
+    assert format_birth_date(value, value.month, value.year, slashes=True) == slash
+    assert format_birth_date(value, value.month, value.year, slashes=False) == compact
+    if value.year >= 1900:
+        assert parse_slash_date(slash, "f") == value and parse_compact_date(compact, "f") == value
+    if value.year >= 1800:
+        assert parse_birth_date(slash, slashes=True)[0] == value
+        assert parse_birth_date(compact, slashes=False)[0] == value
+
+
+def test_year_one_is_written_with_four_digits():
+    assert format_slash_date(date(1, 1, 1)) == "01/01/0001"
+    assert format_birth_date(date(1, 1, 1), 1, 1, slashes=False) == "01010001"
+    assert format_birth_date(None, None, 999, slashes=True) == "0999"

@@ -219,7 +219,7 @@ def test_bad_payloads(changes, error, field):
 
 def test_wrong_field_counts():
     parts = payload().split("|")
-    for bad in (parts[:-3], parts[:10] + ["$"], parts[:-1] + ["x"] * 7 + ["$"]):
+    for bad in (parts[:-3], [*parts[:10], "$"], [*parts[:-1], *["x"] * 7, "$"]):
         with pytest.raises(errors.MalformedPayload) as info:
             vssid_id.parse("|".join(bad), today=TODAY)
         assert info.value.field in ("payload", "checksum")
@@ -237,10 +237,15 @@ def test_messages_never_hold_the_data():
 _letters = st.characters(codec="utf-8", categories=("Lu", "Ll"),
                          include_characters="ăâđêôơưàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ")
 _words = st.lists(st.text(_letters, min_size=1, max_size=8), min_size=1, max_size=6).map(" ".join)
+# A BHYT name is two words or more (family and given name): since the parser
+# refuses a one-word name such as 'u' (the hex '75' it would decode from), the
+# names generated here have two words at least (and so the addresses their
+# two letters at least).
+_names = st.lists(st.text(_letters, min_size=1, max_size=8), min_size=2, max_size=6).map(" ".join)
 
 
 @settings(max_examples=300, deadline=None)
-@given(name=_words, address=_words, seed=st.integers(0, 2**32))
+@given(name=_names, address=_names, seed=st.integers(0, 2**32))
 def test_round_trip_with_generated_vietnamese_text(name, address, seed):
     from vssid_id.synthetic import synthetic_bhyt_record
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 import vssid_id
 from vssid_id import errors
@@ -23,7 +24,7 @@ PAYLOAD = f"001090123456|123456789|{NAME}|05031990|Nam|{ADDRESS}|15082021"
 
 def fields(**changes):
     names = ["id_number", "old_id_number", "full_name", "date_of_birth", "gender", "address", "issue_date"]
-    values = dict(zip(names, PAYLOAD.split("|")))
+    values = dict(zip(names, PAYLOAD.split("|"), strict=True))
     values.update(changes)
     return "|".join(values[name] for name in names)
 
@@ -74,7 +75,7 @@ def test_json_round_trip():
 
 def test_record_is_frozen():
     record = vssid_id.parse(PAYLOAD, today=TODAY)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         record.full_name = "x"  # type: ignore[misc]
 
 

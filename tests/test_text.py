@@ -1,25 +1,101 @@
-"""The fast paths of text hygiene give the same answers as the plain rules."""
+"""Text hygiene: the forbidden-character rule is Unicode's, and the fast paths give its answers."""
 
 import sys
+import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vssid_id.errors import MalformedPayload
 from vssid_id.text import (
-    _FORBIDDEN,
+    _IGNORABLE_RANGES,
     _MISREAD_ENCODINGS,
     _NEVER_MISREAD,
+    clean_field,
     forbidden_character,
+    is_forbidden_character,
     repair_mojibake,
+    text_from_qr_bytes,
 )
 
+# Default_Ignorable_Code_Point as DerivedCoreProperties.txt lists it (Unicode
+# 14.0 to 15.1: https://www.unicode.org/Public/UCD/latest/ucd/DerivedCoreProperties.txt),
+# written out here so that the module's derivation is checked against the list.
+_DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160),
+    (0x17B4, 0x17B5), (0x180B, 0x180D), (0x180E, 0x180E), (0x180F, 0x180F),
+    (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064), (0x2065, 0x2065),
+    (0x2066, 0x206F), (0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF),
+    (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A),
+    (0xE0000, 0xE0000), (0xE0001, 0xE0001), (0xE0002, 0xE001F), (0xE0020, 0xE007F),
+    (0xE0080, 0xE00FF), (0xE0100, 0xE01EF), (0xE01F0, 0xE0FFF),
+]
+_IGNORABLE_SET = {cp for first, last in _DEFAULT_IGNORABLE for cp in range(first, last + 1)}
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Co", "Cs", "Zl", "Zp"}
 
-def _encodes(char, encoding):
-    try:
-        char.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
+
+def _refused(cp: int) -> bool:
+    """The rule as docs/formats.md states it, written plainly."""
+    return (
+        unicodedata.category(chr(cp)) in _REFUSED_CATEGORIES
+        or cp in _IGNORABLE_SET
+        or 0xFDD0 <= cp <= 0xFDEF
+        or cp & 0xFFFE == 0xFFFE  # noncharacters: U+xxFFFE, U+xxFFFF
+        or cp in (0xFFFC, 0xFFFD)
+    )
+
+
+def test_module_derives_default_ignorable_as_unicode_lists_it():
+    module = {cp for first, last in _IGNORABLE_RANGES for cp in range(first, last + 1)}
+    cf = {cp for cp in range(sys.maxunicode + 1) if unicodedata.category(chr(cp)) == "Cf"}
+    assert module <= _IGNORABLE_SET
+    assert _IGNORABLE_SET <= module | cf
+
+
+def test_every_code_point_alone_and_inside_text():
+    disagree = []
+    for cp in range(sys.maxunicode + 1):
+        char = chr(cp)
+        refused = _refused(cp)
+        if is_forbidden_character(char) != refused:
+            disagree.append(("rule", hex(cp)))
+        expected = char if refused else None
+        # alone, inside ASCII text, inside Vietnamese text (the fast paths)
+        for text in (char, f"ab{char}cd", f"Hà{char}Nội", f"Nguyễn{char}"):
+            if forbidden_character(text) != expected:
+                disagree.append((text.replace(char, "?"), hex(cp)))
+    assert disagree == []
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u061c", "\u00ad", "\U000e0041", "\U000f0000", "\U0010fffd", "\u180e", "\u3164", "\u115f",
+     "\uffa0", "\u034f", "\ufe0f", "\U000e0100", "\u2028", "\u2029", "\ufeff", "\ufffd", "\ufdd0"],
+)
+def test_the_invisible_characters_of_the_issue_are_refused(char):
+    with pytest.raises(MalformedPayload, match=f"U\\+{ord(char):04X}") as info:
+        clean_field(f"Nguyễn{char}Văn An", "full_name")
+    assert info.value.field == "full_name"
+
+
+@pytest.mark.parametrize("char", ["\u00a0", "\u3000", "\u2013", "\u2019", "\u0378"])
+def test_spaces_punctuation_and_unassigned_code_points_pass(char):
+    assert forbidden_character(f"Số 1{char}Phố Huế") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text())
+def test_forbidden_character_is_the_first_refused_character(text):
+    first = next((c for c in text if _refused(ord(c))), None)
+    assert forbidden_character(text) == first
+
+
+def test_invalid_utf8_error_carries_no_copy_of_the_payload():
+    raw = "012345678901||Nguyễn Văn An".encode() + b"\xff"
+    with pytest.raises(MalformedPayload, match="offset 30") as info:
+        text_from_qr_bytes(raw)
+    assert info.value.__context__ is None and info.value.__cause__ is None
 
 
 def test_no_misread_encoding_can_produce_a_never_misread_letter():
@@ -29,23 +105,12 @@ def test_no_misread_encoding_can_produce_a_never_misread_letter():
     assert not [(c, e) for c in letters for e in _MISREAD_ENCODINGS if _encodes(c, e)]
 
 
-def test_forbidden_character_fast_path_agrees_with_the_pattern_on_every_code_point():
-    disagree = []
-    for cp in range(sys.maxunicode + 1):
-        char = chr(cp)
-        expected = char if _FORBIDDEN.fullmatch(char) else None
-        # alone, and inside ASCII or Vietnamese text (the two fast paths)
-        for text in (char, f"ab{char}cd", f"Hà{char}Nội"):
-            if forbidden_character(text) != expected:
-                disagree.append(hex(cp))
-    assert disagree == []
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.text())
-def test_forbidden_character_is_the_first_match(text):
-    match = _FORBIDDEN.search(text)
-    assert forbidden_character(text) == (match.group() if match else None)
+def _encodes(char, encoding):
+    try:
+        char.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _vietnamese = st.text(

@@ -29,6 +29,8 @@ _LAZY = {
     "parse_bhyt": "parsing",
     "payload_kind": "parsing",
     "CccdRecord": "records",
+    "AnyRecord": "records",
+    "CardRecord": "records",
     "BhytRecord": "records",
     "CccdVariant": "records",
     "Record": "records",
@@ -57,17 +59,67 @@ _LAZY = {
     "scan_camera": "camera",
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [
+    "__version__",
+    "parse",
+    "parse_cccd",
+    "parse_bhyt",
+    "payload_kind",
+    "CccdRecord",
+    "AnyRecord",
+    "CardRecord",
+    "BhytRecord",
+    "CccdVariant",
+    "Record",
+    "Gender",
+    "decode",
+    "decode_frames",
+    "QrPayload",
+    "scan",
+    "ScanResult",
+    "load_image",
+    "mask_record",
+    "VssidError",
+    "PayloadError",
+    "UnknownPayloadKind",
+    "MalformedPayload",
+    "ChecksumMismatch",
+    "InvalidCode",
+    "InvalidFormat",
+    "InvalidLength",
+    "InvalidComponent",
+    "InconsistentRecord",
+    "ImageError",
+    "ImageTooLarge",
+    "BackendUnavailable",
+    "CameraError",
+    "scan_camera",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .decoder import QrPayload, decode, decode_frames
-    from .errors import *  # noqa: F403
-    from .gender import Gender
     from .camera import scan_camera
+    from .decoder import QrPayload, decode, decode_frames
+    from .errors import (
+        BackendUnavailable,
+        CameraError,
+        ChecksumMismatch,
+        ImageError,
+        ImageTooLarge,
+        InconsistentRecord,
+        InvalidCode,
+        InvalidComponent,
+        InvalidFormat,
+        InvalidLength,
+        MalformedPayload,
+        PayloadError,
+        UnknownPayloadKind,
+        VssidError,
+    )
+    from .gender import Gender
     from .image_input import load_image
     from .masking import mask_record
     from .parsing import parse, parse_bhyt, parse_cccd, payload_kind
-    from .records import BhytRecord, CccdRecord, CccdVariant, Record
+    from .records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
     from .scanner import ScanResult, scan
 
 

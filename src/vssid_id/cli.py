@@ -120,30 +120,9 @@ def _sample_path() -> Path:
 # --- output ------------------------------------------------------------------------
 
 
-def _record_dict(record: Any, mask: bool) -> dict[str, Any]:
-    if mask:
-        from .masking import mask_record
-
-        return mask_record(record)
-    return record.model_dump(mode="json")
-
-
-def _error_dict(error: BaseException) -> dict[str, Any]:
-    return {"type": type(error).__name__, "field": getattr(error, "field", None),
-            "message": getattr(error, "reason", str(error))}
-
-
-def _payload_dict(payload: Any) -> dict[str, Any]:
-    return {
-        "backend": payload.backend,
-        "step": payload.step,
-        "corners": [list(point) for point in payload.corners],
-        "elapsed_ms": round(payload.elapsed * 1000, 2),
-    }
-
-
 def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
-    from .records import FIELD_LABELS_VI
+    from .gender import Gender
+    from .records import BhytRecord, CccdRecord
 
     if entry.get("input_error"):
         print(f"{name}: error: {entry['input_error']['message']}", file=out)
@@ -163,6 +142,7 @@ def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
             print(f"{name}: INVALID {err['type']}{field}: {err['message']}{where}", file=out)
             continue
         record = code["record"]
+        model = CccdRecord if record["kind"] == "cccd" else BhytRecord
         title = "CCCD / Căn cước" if record["kind"] == "cccd" else "BHYT"
         print(f"{name}: {title}{where}", file=out)
         for key, value in record.items():
@@ -173,8 +153,8 @@ def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
             if value is None:
                 continue
             if key == "gender":  # as the card prints it
-                value = {"male": "Nam", "female": "Nữ"}.get(value, value)
-            label = FIELD_LABELS_VI.get(key, key)
+                value = Gender(value).label_vi
+            label = model.label(key)
             print(f"  {label:<34} {value}", file=out)
         warnings = record.get("warnings") or []
         for warning in warnings:
@@ -201,79 +181,36 @@ def _status(entry: dict[str, Any]) -> int:
 # --- work -----------------------------------------------------------------------------
 
 
-def _scan_one(name: str, source: Any, args: argparse.Namespace) -> dict[str, Any]:
+def _scan_one(index: int, name: str, source: Any, args: argparse.Namespace) -> dict[str, Any]:
     from .errors import VssidError
+    from .image_input import load_image
+    from .report import error_dict, scan_entry
     from .scanner import scan
 
     if isinstance(source, Exception):
         return {"input_error": {"type": "InputError", "field": None, "message": str(source)}, "codes": []}
-    debug = _DebugWriter(args.debug_dir, name) if args.debug_dir else None
+    debug = None
     try:
-        results = scan(source, find_all=args.all, on_step=debug.step if debug else None)
-    except VssidError as error:
-        return {"input_error": _error_dict(error), "codes": []}
-    except OSError as error:  # unreadable file: permissions, I/O error
-        return {"input_error": {"type": "InputError", "field": None, "message": error.strerror or str(error)},
-                "codes": []}
-    if debug:
-        debug.outline(source, results)
-    codes = []
-    for result in results:
-        code: dict[str, Any] = {"decoder": _payload_dict(result.payload)}
-        if result.record is not None:
-            code["record"] = _record_dict(result.record, args.mask)
-        else:
-            code["error"] = _error_dict(result.error)
-        codes.append(code)
-    return {"codes": codes}
+        image = load_image(source)
+        if args.debug_dir:
+            from .debug_images import DebugImageWriter
+
+            debug = DebugImageWriter(args.debug_dir, index, name)
+        results = scan(image, find_all=args.all, on_step=debug.step if debug else None)
+        if debug:
+            debug.outline(image, results)
+    except (VssidError, OSError) as error:  # unreadable file: permissions, I/O error
+        entry = error_dict(error)
+        if not isinstance(error, VssidError):
+            entry["type"] = "InputError"
+        return {"input_error": entry, "codes": []}
+    return scan_entry(results, mask=args.mask)
 
 
 def _parse_payload(text: str, args: argparse.Namespace) -> dict[str, Any]:
-    from .errors import VssidError
-    from .parsing import parse
+    from .report import parse_entry
 
-    try:
-        return {"codes": [{"record": _record_dict(parse(text), args.mask)}]}
-    except VssidError as error:
-        return {"codes": [{"error": _error_dict(error)}]}
-
-
-class _DebugWriter:
-    """Writes the decoder's intermediate images and an outlined copy for one input."""
-
-    def __init__(self, root: Path, name: str) -> None:
-        stem = "".join(c if c.isalnum() or c in "-_." else "_" for c in Path(name).name) or "input"
-        self.dir = root / stem
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.count = 0
-
-    def step(self, step: str, image: Any) -> None:
-        import cv2
-
-        self.count += 1
-        cv2.imwrite(str(self.dir / f"step{self.count:02d}-{step}.png"), image)
-
-    def outline(self, source: Any, results: list[Any]) -> None:
-        import cv2
-        import numpy as np
-
-        from .image_input import load_image
-
-        image = load_image(source)
-        if image.ndim == 2:
-            image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-        else:
-            image = image.copy()
-        for index, result in enumerate(results, 1):
-            points = np.array(result.payload.corners, dtype=np.int32).reshape(-1, 1, 2)
-            colour = (0, 200, 0) if result.ok else (0, 0, 230)
-            thickness = max(2, image.shape[1] // 400)
-            cv2.polylines(image, [points], True, colour, thickness)
-            label = f"{index}: {result.record.kind if result.ok else 'invalid'} ({result.payload.backend})"
-            x, y = points[:, 0, 0].min(), max(points[:, 0, 1].min() - 8, 16)
-            cv2.putText(image, label, (int(x), int(y)), cv2.FONT_HERSHEY_SIMPLEX,
-                        max(0.5, image.shape[1] / 1600), colour, max(1, thickness // 2))
-        cv2.imwrite(str(self.dir / "found.png"), image)
+    return parse_entry(text, mask=args.mask)
 
 
 class _Progress:
@@ -299,6 +236,7 @@ class _Progress:
 def _run_camera(args: argparse.Namespace) -> int:
     from .camera import scan_camera
     from .errors import CameraError
+    from .report import payload_dict
     from .scanner import parses
 
     try:
@@ -312,7 +250,7 @@ def _run_camera(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for payload in payloads:
         entry = _parse_payload(payload.text, args)
-        entry["codes"][0]["decoder"] = _payload_dict(payload)
+        entry["codes"][0]["decoder"] = payload_dict(payload)
         _emit(f"camera {args.camera}", entry, args)
         status = max(status, _status(entry))
     return status
@@ -339,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     items = list(_expand(inputs))
     progress = _Progress(len(items))
     for done, (name, source) in enumerate(items, 1):
-        entry = _scan_one(name, source, args)
+        entry = _scan_one(done, name, source, args)
         _emit(name, entry, args)
         status = max(status, _status(entry))
         progress.update(done)

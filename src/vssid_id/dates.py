@@ -6,6 +6,13 @@
 A date of birth may be known only to the month (``mmyyyy``, ``mm/yyyy``) or the
 year (``yyyy``) when the civil register does not hold the day; we never invent
 a 1 January.
+
+Every date read has a four-digit year no earlier than a plausible bound:
+:data:`EARLIEST_BIRTH_YEAR` for dates of birth, :data:`EARLIEST_CARD_YEAR`
+for the dates a card is issued or valid from and to. The formatting helpers
+write the year with four digits, zero-padded, so that whatever is read writes
+back to text that reads again (``strftime('%Y')`` writes ``1`` for the year 1
+on Linux).
 """
 
 from __future__ import annotations
@@ -20,11 +27,21 @@ __all__ = [
     "parse_slash_date",
     "parse_birth_date",
     "format_birth_date",
+    "format_compact_date",
+    "format_slash_date",
+    "EARLIEST_CARD_YEAR",
 ]
 
 #: A date of birth before this year is a misread or a typing error, not a
 #: living card holder (the oldest recorded person was born in 1875).
 EARLIEST_BIRTH_YEAR = 1800
+
+#: A card's issue, validity or five-year date before this year is a misread.
+#: Vietnam's health insurance began in 1992 (Decree 299/HĐBT of 15 August
+#: 1992) and the CCCD in 2016 (Law 59/2014/QH13 on Citizen Identification);
+#: 1900 leaves generous room for a date typed from an older document while
+#: refusing years such as 0001 that no card can hold.
+EARLIEST_CARD_YEAR = 1900
 
 
 def _to_date(year: str, month: str, day: str, field: str) -> date:
@@ -38,14 +55,23 @@ def _to_date(year: str, month: str, day: str, field: str) -> date:
     try:
         return date.fromisoformat(f"{year}-{month}-{day}")
     except ValueError:
-        digits = year + month + day
-        if digits.isascii() and digits.isdigit():
-            raise MalformedPayload("is not a valid calendar date", field) from None
-        raise MalformedPayload("is not a date (digits expected)", field) from None
+        pass
+    # Raised outside the except block: the ValueError quotes the date, which
+    # would travel as the new error's __context__.
+    digits = year + month + day
+    if digits.isascii() and digits.isdigit():
+        raise MalformedPayload("is not a valid calendar date", field)
+    raise MalformedPayload("is not a date (digits expected)", field)
+
+
+def _card_date(value: date, field: str) -> date:
+    if value.year < EARLIEST_CARD_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
+    return value
 
 
 def parse_compact_date(text: str, field: str) -> date:
-    """Parse ``ddmmyyyy``.
+    """Parse ``ddmmyyyy``, a card date (no earlier than :data:`EARLIEST_CARD_YEAR`).
 
     >>> parse_compact_date('29022000', 'issue_date')
     datetime.date(2000, 2, 29)
@@ -54,17 +80,29 @@ def parse_compact_date(text: str, field: str) -> date:
     ...
     vssid_id.errors.MalformedPayload: issue_date: is not a valid calendar date
     """
+    return _card_date(_compact(text, field), field)
+
+
+def _compact(text: str, field: str) -> date:
     if len(text) != 8:
         raise MalformedPayload("must be a date written ddmmyyyy", field)
     return _to_date(text[4:], text[2:4], text[:2], field)
 
 
 def parse_slash_date(text: str, field: str) -> date:
-    """Parse ``dd/mm/yyyy``.
+    """Parse ``dd/mm/yyyy``, a card date (no earlier than :data:`EARLIEST_CARD_YEAR`).
 
     >>> parse_slash_date('31/12/2025', 'valid_to')
     datetime.date(2025, 12, 31)
+    >>> parse_slash_date('01/01/0001', 'valid_to')
+    Traceback (most recent call last):
+    ...
+    vssid_id.errors.MalformedPayload: valid_to: is before 1900
     """
+    return _card_date(_slash(text, field), field)
+
+
+def _slash(text: str, field: str) -> date:
     if len(text) != 10 or text[2] != "/" or text[5] != "/":
         raise MalformedPayload("must be a date written dd/mm/yyyy", field)
     return _to_date(text[6:], text[3:5], text[:2], field)
@@ -95,7 +133,7 @@ def parse_birth_date(text: str, field: str = "date_of_birth", *, slashes: bool) 
         first = _to_date(text[-4:], text[:2], "01", field)
         full, month, year = None, first.month, first.year
     else:
-        full = parse_slash_date(text, field) if slashes else parse_compact_date(text, field)
+        full = _slash(text, field) if slashes else _compact(text, field)
         month, year = full.month, full.year
     if year < EARLIEST_BIRTH_YEAR:
         raise MalformedPayload(f"is before {EARLIEST_BIRTH_YEAR}", field)
@@ -107,10 +145,30 @@ def format_birth_date(value: date | None, month: int | None, year: int, *, slash
 
     >>> format_birth_date(None, 3, 1990, slashes=True)
     '03/1990'
+    >>> format_birth_date(date(1890, 5, 7), 5, 1890, slashes=False)
+    '07051890'
     """
-    sep = "/" if slashes else ""
     if value is not None:
-        return value.strftime(f"%d{sep}%m{sep}%Y")
+        return format_slash_date(value) if slashes else format_compact_date(value)
+    sep = "/" if slashes else ""
     if month is not None:
         return f"{month:02d}{sep}{year:04d}"
     return f"{year:04d}"
+
+
+def format_compact_date(value: date) -> str:
+    """``ddmmyyyy``, the inverse of :func:`parse_compact_date`; the year has four digits.
+
+    >>> format_compact_date(date(2021, 8, 15)), format_compact_date(date(1, 2, 3))
+    ('15082021', '03020001')
+    """
+    return f"{value.day:02d}{value.month:02d}{value.year:04d}"
+
+
+def format_slash_date(value: date) -> str:
+    """``dd/mm/yyyy``, the inverse of :func:`parse_slash_date`; the year has four digits.
+
+    >>> format_slash_date(date(2025, 12, 31)), format_slash_date(date(1, 2, 3))
+    ('31/12/2025', '03/02/0001')
+    """
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"

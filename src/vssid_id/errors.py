@@ -1,9 +1,12 @@
 """The exceptions vssid_id raises.
 
-Every error the library raises on bad input is a :class:`VssidError`. Each one
-names the field it is about (``error.field``) and says what is wrong with it,
-but never repeats the value: card data is personal data, and error messages end
-up in logs.
+Every error the library raises on bad input is a :class:`VssidError`, which is
+a :class:`ValueError` (as python-stdnum's ``ValidationError`` is): so a code
+validator used inside another library's validation — a pydantic
+``AfterValidator``, an ``argparse`` type, a form field — fails the way that
+library expects. Each error names the field it is about (``error.field``) and
+says what is wrong with it, but never repeats the value: card data is personal
+data, and error messages end up in logs.
 
 The code-validation errors follow python-stdnum's names so that code written
 against stdnum reads the same here::
@@ -44,7 +47,7 @@ __all__ = [
 ]
 
 
-class VssidError(Exception):
+class VssidError(ValueError):
     """Base class of every error vssid_id raises on bad input.
 
     ``field`` names the payload field or code part the error is about (or is

@@ -11,16 +11,15 @@ vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
-from .bhyt_payload import parse_bhyt_fields
-from .cccd_payload import parse_cccd_fields
-from .errors import UnknownPayloadKind
-from .records import BhytRecord, CccdRecord
+from .errors import UnknownPayloadKind, VssidError
+from .formats.bhyt import BhytRecord, parse_bhyt_fields
+from .formats.cccd import CccdRecord, parse_cccd_fields
 from .text import payload_text
 
-__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind"]
+__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind", "check_today"]
 
 PayloadKind = Literal["cccd", "bhyt"]
 
@@ -71,23 +70,48 @@ def parse(payload: str | bytes, *, today: date | None = None) -> CccdRecord | Bh
 
 def parse_cccd(payload: str | bytes, *, today: date | None = None) -> CccdRecord:
     """Parse a payload that must come from a CCCD or Căn cước card."""
-    return _parse(payload, "cccd", today)  # type: ignore[return-value]
+    record = _parse(payload, "cccd", today)
+    assert isinstance(record, CccdRecord)
+    return record
 
 
 def parse_bhyt(payload: str | bytes, *, today: date | None = None) -> BhytRecord:
     """Parse a payload that must come from a BHYT card."""
-    return _parse(payload, "bhyt", today)  # type: ignore[return-value]
+    record = _parse(payload, "bhyt", today)
+    assert isinstance(record, BhytRecord)
+    return record
+
+
+def check_today(today: object) -> date | None:
+    """``today`` as a date: ``None`` (the system date), a :class:`~datetime.date`,
+    or a :class:`~datetime.datetime` (its date); anything else is a :class:`TypeError`."""
+    if today is None or type(today) is date:
+        return today
+    if isinstance(today, datetime):
+        return today.date()
+    if isinstance(today, date):
+        return today
+    raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
 
 
 def _parse(
     payload: str | bytes, expected: PayloadKind | None, today: date | None
 ) -> CccdRecord | BhytRecord:
-    text = payload_text(payload)
-    fields = text.split(_SEPARATOR)
-    kind = _kind(fields)
-    if expected is not None and kind != expected:
-        names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
-        raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
-    if kind == "cccd":
-        return parse_cccd_fields(fields, today)
-    return parse_bhyt_fields(fields, today)
+    today = check_today(today)
+    try:
+        text = payload_text(payload)
+        fields = text.split(_SEPARATOR)
+        kind = _kind(fields)
+        if expected is not None and kind != expected:
+            names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
+            raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
+        if kind == "cccd":
+            return parse_cccd_fields(fields, today)
+        return parse_bhyt_fields(fields, today)
+    except VssidError as error:
+        # An error raised while handling another (a UnicodeDecodeError, a
+        # ValueError from a date) keeps it as __context__ even after
+        # ``raise … from None``, and that exception holds the payload text:
+        # error-reporting tools serialise the chain. Ours travel alone.
+        error.__context__ = error.__cause__ = None
+        raise

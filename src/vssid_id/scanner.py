@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 from .decoder import QrPayload, decode
 from .errors import VssidError
-from .parsing import parse
+from .parsing import check_today, parse
 from .records import BhytRecord, CccdRecord
 
 __all__ = ["ScanResult", "scan", "parses"]
@@ -58,6 +59,7 @@ def scan(
     Codes that were read but do not parse are returned with their ``error``.
     An empty list means no QR code was found.
     """
+    today = check_today(today)
     # Each distinct payload is parsed once, with the caller's ``today``: the
     # outcome serves as the decoder's stop test and then as the result.
     outcomes: dict[str, CccdRecord | BhytRecord | VssidError] = {}

@@ -21,13 +21,13 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from .cccd_payload import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM
-from .cccd_payload import FIELD_NAMES as CCCD_FIELD_NAMES
-from .cccd_payload import variant as cccd_variant
 from .codes.bhyt_card import parse_bhyt_card_code
 from .codes.cccd import parse_cccd_number
+from .formats.bhyt import BhytRecord, LivingAreaCode
+from .formats.cccd import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM, CccdRecord
+from .formats.cccd import FIELD_NAMES as CCCD_FIELD_NAMES
+from .formats.cccd import variant as cccd_variant
 from .gender import Gender
-from .records import BhytRecord, CccdRecord
 from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, LIVING_AREA_FIELD_CODES, PROVINCES, USUAL_BENEFIT_LEVEL
 
 __all__ = [
@@ -130,7 +130,7 @@ def synthetic_bhyt_record(rng: random.Random, *, today: date = date(2026, 1, 1))
     card_code = bhxh_code if current_template else f"{beneficiary}{level}{province}{bhxh_code}"
     valid_from = max(date(today.year, rng.choice((1, 4, 7, 10)), 1), birth)
     year_only = rng.random() < 0.05
-    area = rng.choice(("5", "6", "7")) if rng.random() < 0.1 else "4"
+    area: LivingAreaCode = rng.choice(("5", "6", "7")) if rng.random() < 0.1 else "4"
     has_check = rng.random() < 0.9
     check = f"{rng.getrandbits(64):x}-{rng.getrandbits(16):04x}" if has_check else None
     extra: tuple[str, ...] = ()

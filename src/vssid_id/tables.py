@@ -12,6 +12,7 @@ from typing import Mapping, NamedTuple
 
 __all__ = [
     "PROVINCES",
+    "Province2025",
     "PROVINCES_MERGED_2025",
     "CCCD_PROVINCES",
     "BHYT_ISSUER_PROVINCES",
@@ -99,10 +100,144 @@ PROVINCES: Mapping[str, str] = MappingProxyType({
     "96": "Cà Mau",
 })
 
-#: The 34 provinces formed on 1 July 2025 (Nghị quyết 202/2025/QH15), each
-#: keeping the code of one of the provinces it merged, so every new code is
-#: also a key of :data:`PROVINCES`. Values: the new province's name.
-PROVINCES_MERGED_2025: Mapping[str, str] = MappingProxyType({})
+
+
+class Province2025(NamedTuple):
+    """One of the 34 provinces in force since 1 July 2025."""
+
+    code: str
+    """Two-digit code, Quyết định 19/2025/QĐ-TTg: the code of one of the merged provinces."""
+    name: str
+    """The name without its unit type (``"Thái Nguyên"``), as :data:`PROVINCES` writes names."""
+    full_name: str
+    """The official name with its unit type as in force today (``"Tỉnh Thái Nguyên"``,
+    ``"Thành phố Huế"``); see :data:`PROVINCES_MERGED_2025` for the 2026 changes."""
+
+
+def _province_2025(code: str, name: str, unit: str = "Tỉnh") -> Province2025:
+    return Province2025(code, name, f"{unit} {name}")
+
+
+_CITY = "Thành phố"  # centrally-run cities (thành phố trực thuộc trung ương)
+_HA_NOI = _province_2025("01", "Hà Nội", _CITY)
+_CAO_BANG = _province_2025("04", "Cao Bằng")
+_TUYEN_QUANG = _province_2025("08", "Tuyên Quang")
+_DIEN_BIEN = _province_2025("11", "Điện Biên")
+_LAI_CHAU = _province_2025("12", "Lai Châu")
+_SON_LA = _province_2025("14", "Sơn La")
+_LAO_CAI = _province_2025("15", "Lào Cai")
+_THAI_NGUYEN = _province_2025("19", "Thái Nguyên")
+_LANG_SON = _province_2025("20", "Lạng Sơn")
+_QUANG_NINH = _province_2025("22", "Quảng Ninh", _CITY)
+_BAC_NINH = _province_2025("24", "Bắc Ninh", _CITY)
+_PHU_THO = _province_2025("25", "Phú Thọ")
+_HAI_PHONG = _province_2025("31", "Hải Phòng", _CITY)
+_HUNG_YEN = _province_2025("33", "Hưng Yên")
+_NINH_BINH = _province_2025("37", "Ninh Bình")
+_THANH_HOA = _province_2025("38", "Thanh Hóa")
+_NGHE_AN = _province_2025("40", "Nghệ An")
+_HA_TINH = _province_2025("42", "Hà Tĩnh")
+_QUANG_TRI = _province_2025("44", "Quảng Trị")
+_HUE = _province_2025("46", "Huế", _CITY)
+_DA_NANG = _province_2025("48", "Đà Nẵng", _CITY)
+_QUANG_NGAI = _province_2025("51", "Quảng Ngãi")
+_GIA_LAI = _province_2025("52", "Gia Lai")
+_KHANH_HOA = _province_2025("56", "Khánh Hòa")
+_DAK_LAK = _province_2025("66", "Đắk Lắk")
+_LAM_DONG = _province_2025("68", "Lâm Đồng")
+_DONG_NAI = _province_2025("75", "Đồng Nai", _CITY)
+_HO_CHI_MINH = _province_2025("79", "Hồ Chí Minh", _CITY)
+_TAY_NINH = _province_2025("80", "Tây Ninh")
+_DONG_THAP = _province_2025("82", "Đồng Tháp")
+_VINH_LONG = _province_2025("86", "Vĩnh Long")
+_AN_GIANG = _province_2025("91", "An Giang")
+_CAN_THO = _province_2025("92", "Cần Thơ", _CITY)
+_CA_MAU = _province_2025("96", "Cà Mau")
+
+#: Every one of the 63 provinces of :data:`PROVINCES` (old two-digit code) →
+#: the province it belongs to since 1 July 2025.
+#:
+#: Source: Nghị quyết 202/2025/QH15 (12/6/2025) on the arrangement of
+#: provincial-level administrative units, Điều 1: 23 new provinces each formed
+#: from two or three whole provinces, and 11 provinces unchanged (Hà Nội, Huế,
+#: Lai Châu, Điện Biên, Sơn La, Lạng Sơn, Quảng Ninh, Thanh Hóa, Nghệ An,
+#: Hà Tĩnh, Cao Bằng) — 34 in all. Whole provinces were merged, so every old
+#: province has exactly one 2025 province. The 2025 codes (each the code of one
+#: of the merged provinces, not always the one whose name was kept: Lào Cai is
+#: 15, the old code of Yên Bái) are those of Quyết định 19/2025/QĐ-TTg (Bảng
+#: danh mục và mã số các đơn vị hành chính Việt Nam, in force 1/7/2025).
+#:
+#: Six of the 34 were centrally-run cities on 1 July 2025 (Hà Nội, Hải Phòng,
+#: Huế, Đà Nẵng, Hồ Chí Minh, Cần Thơ); three provinces have since become
+#: cities over the same territory and code, so their official name now starts
+#: with "Thành phố": Đồng Nai (Nghị quyết 30/2026/QH16, in force 30/4/2026),
+#: Quảng Ninh (Nghị quyết 36/2026/QH16, in force 1/9/2026) and Bắc Ninh
+#: (Nghị quyết 39/2026/QH16, in force 20/9/2026).
+PROVINCES_MERGED_2025: Mapping[str, Province2025] = MappingProxyType({
+    "01": _HA_NOI,
+    "02": _TUYEN_QUANG,  # Hà Giang
+    "04": _CAO_BANG,
+    "06": _THAI_NGUYEN,  # Bắc Kạn
+    "08": _TUYEN_QUANG,
+    "10": _LAO_CAI,
+    "11": _DIEN_BIEN,
+    "12": _LAI_CHAU,
+    "14": _SON_LA,
+    "15": _LAO_CAI,  # Yên Bái
+    "17": _PHU_THO,  # Hòa Bình
+    "19": _THAI_NGUYEN,
+    "20": _LANG_SON,
+    "22": _QUANG_NINH,
+    "24": _BAC_NINH,  # Bắc Giang
+    "25": _PHU_THO,
+    "26": _PHU_THO,  # Vĩnh Phúc
+    "27": _BAC_NINH,
+    "30": _HAI_PHONG,  # Hải Dương
+    "31": _HAI_PHONG,
+    "33": _HUNG_YEN,
+    "34": _HUNG_YEN,  # Thái Bình
+    "35": _NINH_BINH,  # Hà Nam
+    "36": _NINH_BINH,  # Nam Định
+    "37": _NINH_BINH,
+    "38": _THANH_HOA,
+    "40": _NGHE_AN,
+    "42": _HA_TINH,
+    "44": _QUANG_TRI,  # Quảng Bình
+    "45": _QUANG_TRI,
+    "46": _HUE,  # Thừa Thiên Huế (Thành phố Huế since 1/1/2025)
+    "48": _DA_NANG,
+    "49": _DA_NANG,  # Quảng Nam
+    "51": _QUANG_NGAI,
+    "52": _GIA_LAI,  # Bình Định
+    "54": _DAK_LAK,  # Phú Yên
+    "56": _KHANH_HOA,
+    "58": _KHANH_HOA,  # Ninh Thuận
+    "60": _LAM_DONG,  # Bình Thuận
+    "62": _QUANG_NGAI,  # Kon Tum
+    "64": _GIA_LAI,
+    "66": _DAK_LAK,
+    "67": _LAM_DONG,  # Đắk Nông
+    "68": _LAM_DONG,
+    "70": _DONG_NAI,  # Bình Phước
+    "72": _TAY_NINH,
+    "74": _HO_CHI_MINH,  # Bình Dương
+    "75": _DONG_NAI,
+    "77": _HO_CHI_MINH,  # Bà Rịa - Vũng Tàu
+    "79": _HO_CHI_MINH,
+    "80": _TAY_NINH,  # Long An
+    "82": _DONG_THAP,  # Tiền Giang
+    "83": _VINH_LONG,  # Bến Tre
+    "84": _VINH_LONG,  # Trà Vinh
+    "86": _VINH_LONG,
+    "87": _DONG_THAP,
+    "89": _AN_GIANG,
+    "91": _AN_GIANG,  # Kiên Giang
+    "92": _CAN_THO,
+    "93": _CAN_THO,  # Hậu Giang
+    "94": _CAN_THO,  # Sóc Trăng
+    "95": _CA_MAU,  # Bạc Liêu
+    "96": _CA_MAU,
+})
 
 #: CCCD / personal-ID province-of-birth-registration codes (3 digits).
 CCCD_PROVINCES: Mapping[str, str] = MappingProxyType(

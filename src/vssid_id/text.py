@@ -12,9 +12,27 @@ CCCD carries UTF-8 directly). Two things go wrong in practice:
 * Vietnamese has two Unicode spellings of most letters (precomposed NFC and
   decomposed NFD). Records always hold NFC so that equality and search work.
 
-Control characters, bidi overrides, zero-width and private-use characters
-have no place on a card; a payload that holds one is refused rather than
-passed on to a form or a database.
+Invisible characters have no place on a card; a payload that holds one is
+refused rather than passed on to a form or a database. The rule is Unicode's,
+not a hand list (:func:`is_forbidden_character`):
+
+* the general categories Cc (controls, tab and line feed included: no card
+  field holds them), Cf (format: soft hyphen, bidi marks and overrides,
+  zero-width characters, tag characters U+E0001–E007F, U+061C, U+180E …),
+  Co (private use, supplementary planes included), Cs (surrogates), Zl and
+  Zp (line and paragraph separators) — ``unicodedata.category``;
+* every Default_Ignorable_Code_Point (Unicode's DerivedCoreProperties.txt:
+  Cf + Variation_Selector + Other_Default_Ignorable_Code_Point, from
+  PropList.txt). Most are Cf; the others are in :data:`_IGNORABLE_RANGES`.
+  Some of them are "printable" to ``str.isprintable``, which therefore
+  cannot be the whole check: U+034F, U+115F, U+1160, U+17B4–17B5,
+  U+180B–180D, U+180F, U+3164, U+FE00–FE0F, U+FFA0, U+E0100–E01EF;
+* the noncharacters (PropList.txt Noncharacter_Code_Point: U+FDD0–FDEF and
+  the last two code points of every plane), never meant for interchange;
+* U+FFFC and U+FFFD, which stand for an object or a byte sequence a reader
+  lost: the card's text is not there.
+
+Unicode spaces (Zs) and unassigned code points are not refused.
 """
 
 from __future__ import annotations
@@ -32,6 +50,7 @@ __all__ = [
     "repair_mojibake",
     "clean_field",
     "forbidden_character",
+    "is_forbidden_character",
     "reject_forbidden",
 ]
 
@@ -39,13 +58,47 @@ __all__ = [
 #: we allow generous headroom for text typed or pasted by hand.
 MAX_PAYLOAD_CHARS = 8192
 
-# C0/C1 controls, zero-width and bidi formatting characters (U+200B–U+200F,
-# U+202A–U+202E, U+2060–U+206F), BOM/ZWNBSP, surrogates, private use and the
-# specials block. Tab/CR/LF are controls too: no card field contains them.
-_FORBIDDEN = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-    "\ufeff\ud800-\udfff\ue000-\uf8ff\ufff0-\uffff]"
+#: The general categories refused: controls, format characters, private use,
+#: surrogates, line and paragraph separators.
+_FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Zl", "Zp"})
+
+#: The Default_Ignorable_Code_Points that are not Cf (all Cf are refused by
+#: category): Other_Default_Ignorable_Code_Point and Variation_Selector, as
+#: PropList.txt lists them (Unicode 15.1, unchanged since 14.0;
+#: https://www.unicode.org/Public/UCD/latest/ucd/PropList.txt). Their union
+#: with Cf, less White_Space (none of these), is Default_Ignorable_Code_Point
+#: in DerivedCoreProperties.txt; tests/test_text.py checks that derivation
+#: against the derived list itself.
+_IGNORABLE_RANGES = (
+    (0x034F, 0x034F),  # COMBINING GRAPHEME JOINER
+    (0x115F, 0x1160),  # HANGUL CHOSEONG / JUNGSEONG FILLER
+    (0x17B4, 0x17B5),  # KHMER VOWEL INHERENT AQ / AA
+    (0x180B, 0x180D),  # MONGOLIAN FREE VARIATION SELECTORS ONE..THREE
+    (0x180F, 0x180F),  # MONGOLIAN FREE VARIATION SELECTOR FOUR
+    (0x2065, 0x2065),  # reserved
+    (0x3164, 0x3164),  # HANGUL FILLER
+    (0xFE00, 0xFE0F),  # VARIATION SELECTORS 1..16
+    (0xFFA0, 0xFFA0),  # HALFWIDTH HANGUL FILLER
+    (0xFFF0, 0xFFF8),  # reserved
+    (0xE0000, 0xE0FFF),  # tags (Cf), reserved, VARIATION SELECTORS 17..256
 )
+
+#: Stand-ins for what a reader lost (OBJECT / REPLACEMENT CHARACTER).
+_LOST_DATA = "\ufffc\ufffd"
+
+# One character class for the ignorable ranges and the stand-ins.
+_IGNORABLE = re.compile(
+    "[" + "".join(f"{chr(first)}-{chr(last)}" for first, last in _IGNORABLE_RANGES) + _LOST_DATA + "]"
+)
+
+# Text made only of these characters holds nothing forbidden: printable
+# ASCII, Latin-1 letters, Latin Extended-A/-B, IPA, spacing modifiers and
+# combining diacritics (U+00C0–U+034E) and Latin Extended Additional
+# (U+1E00–U+1EFF): all of Vietnamese. One regex pass over such text is
+# as fast as ``str.isprintable``, which would still need a second pass for
+# the printable ignorables. (tests/test_text.py holds this fast path to the
+# plain rule on every code point.)
+_PLAIN_TEXT = re.compile("[ -~\xc0-\u034e\u1e00-\u1eff]*")
 
 # Deleting these from ASCII text leaves only its control characters.
 _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
@@ -82,10 +135,12 @@ def text_from_qr_bytes(raw: bytes) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise MalformedPayload(
-            f"is not valid UTF-8 (bad byte at offset {exc.start})", "payload"
-        ) from None
-    return text[1:] if text.startswith(_BOM) else text
+        offset = exc.start
+    else:
+        return text[1:] if text.startswith(_BOM) else text
+    # Raised here, not in the except block: the UnicodeDecodeError holds the
+    # whole payload, and would travel as the new error's __context__.
+    raise MalformedPayload(f"is not valid UTF-8 (bad byte at offset {offset})", "payload")
 
 
 def repair_mojibake(text: str) -> str:
@@ -152,16 +207,30 @@ def payload_text(payload: str | bytes) -> str:
     return text
 
 
+def is_forbidden_character(char: str) -> bool:
+    """Whether one character has no place on a card (the rule in the module doc).
+
+    >>> [is_forbidden_character(c) for c in ("a", "\\u00ad", "\\u3164", "\\u00a0")]
+    [False, True, True, False]
+    """
+    code = ord(char)
+    return (
+        unicodedata.category(char) in _FORBIDDEN_CATEGORIES
+        or _IGNORABLE.match(char) is not None
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
 def forbidden_character(text: str) -> str | None:
     """The first character of ``text`` that has no place on a card, or ``None``.
 
     This runs on every payload, so the common case (nothing forbidden) takes
-    a fast path: ASCII text is checked with one ``bytes.translate`` pass, other
-    text with ``str.isprintable`` (whose rejects include every forbidden
-    character but two, checked apart). Only text that fails the fast check
-    goes through the exact pattern, which also allows the few non-printable
-    characters that are harmless (no-break space and other Unicode spaces,
-    unassigned code points).
+    a fast path: ASCII text is checked with one ``bytes.translate`` pass,
+    Vietnamese text with one regex pass over the characters it is made of,
+    other printable text with ``str.isprintable`` and a search for the
+    printable ignorables. Only text that fails these goes through
+    :func:`is_forbidden_character` character by character.
 
     >>> forbidden_character("Nguyễn Văn An") is None
     True
@@ -171,10 +240,12 @@ def forbidden_character(text: str) -> str | None:
     if text.isascii():
         if not text.encode("ascii").translate(None, _PRINTABLE_ASCII):
             return None
-    elif text.isprintable() and "\ufffd" not in text and "\ufffc" not in text:
+    elif _PLAIN_TEXT.fullmatch(text) or (text.isprintable() and not _IGNORABLE.search(text)):
         return None
-    found = _FORBIDDEN.search(text)
-    return found.group() if found else None
+    for char in text:
+        if is_forbidden_character(char):
+            return char
+    return None
 
 
 def clean_field(value: str, field: str) -> str:

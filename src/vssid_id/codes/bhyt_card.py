@@ -19,6 +19,8 @@ the parser, not checked here.
 
 >>> validate('hs4 01 0120878811')
 'HS4010120878811'
+>>> format('HS4010120878811')
+'HS 4 01 0120878811'
 >>> parse_bhyt_card_code('HS4010120878811').bhxh_code
 '0120878811'
 >>> validate('ZZ4010120878811')
@@ -33,9 +35,10 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
 from ..tables import BENEFICIARY_TYPES, BENEFIT_LEVELS, BHYT_ISSUER_PROVINCES
-from ._util import clean, trusted
+from ..trusted import trusted
+from .cleaning import clean
 
-__all__ = ["BhytCardCodeParts", "compact", "validate", "is_valid", "parse_bhyt_card_code"]
+__all__ = ["BhytCardCodeParts", "compact", "validate", "is_valid", "format", "parse_bhyt_card_code"]
 
 _FIELD = "card_code"
 
@@ -43,7 +46,7 @@ _FIELD = "card_code"
 class BhytCardCodeParts(BaseModel):
     """The parts of a BHYT card code, each with its meaning."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     card_code: str
     beneficiary_code: str
@@ -58,17 +61,25 @@ class BhytCardCodeParts(BaseModel):
 
 
 def compact(code: str) -> str:
-    """Drop spaces, dashes and dots and upper-case the letters.
+    """Drop ASCII spaces, dashes and dots and upper-case the letters.
+
+    Only ASCII letters are upper-cased: a look-alike such as the long s
+    (``ſ``, which ``str.upper()`` turns into ``S``) stays as it is, for
+    :func:`validate` to refuse.
 
     >>> compact('hs-4-01-0120878811')
     'HS4010120878811'
     """
-    return clean(code, _FIELD).upper()
+    code = clean(code, _FIELD)
+    return code.upper() if code.isascii() else code
 
 
-def parse_bhyt_card_code(code: str, field: str = _FIELD) -> BhytCardCodeParts:
+def parse_bhyt_card_code(code: str) -> BhytCardCodeParts:
     """Validate ``code`` and return its parts."""
-    code = clean(code, field).upper()
+    field = _FIELD
+    code = compact(code)
+    if not code.isascii():
+        raise InvalidFormat("must contain only the letters A-Z and the digits 0-9", field)
     if len(code) != 15:
         raise InvalidLength(f"must have 15 characters, not {len(code)}", field)
     if not (code[:2].isascii() and code[:2].isalpha()):
@@ -114,3 +125,13 @@ def is_valid(code: str) -> bool:
     except InvalidCode:
         return False
     return True
+
+
+def format(code: str) -> str:
+    """The code as the card prints it: type, level, province, BHXH number.
+
+    >>> format('hs4010120878811')
+    'HS 4 01 0120878811'
+    """
+    code = validate(code)
+    return f"{code[:2]} {code[2]} {code[3:5]} {code[5:]}"

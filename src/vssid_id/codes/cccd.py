@@ -17,6 +17,8 @@ population database can say a number exists.
 
 >>> validate('001 0 90 123456')
 '001090123456'
+>>> format('001-090-123456')
+'001090123456'
 >>> parse_cccd_number('079305001234').birth_year
 2005
 >>> validate('003090123456')
@@ -32,17 +34,10 @@ from pydantic import BaseModel, ConfigDict
 from ..errors import InvalidCode, InvalidComponent
 from ..gender import Gender
 from ..tables import CCCD_PROVINCES
-from ._util import clean, require_digits, trusted
+from ..trusted import trusted
+from .cleaning import clean, require_digits
 
-__all__ = [
-    "CccdNumberParts",
-    "compact",
-    "validate",
-    "is_valid",
-    "parse_cccd_number",
-    "validate_cmnd",
-    "is_valid_cmnd",
-]
+__all__ = ["CccdNumberParts", "compact", "validate", "is_valid", "format", "parse_cccd_number"]
 
 _FIELD = "id_number"
 
@@ -50,7 +45,7 @@ _FIELD = "id_number"
 class CccdNumberParts(BaseModel):
     """The parts of a 12-digit personal identification number."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     number: str
     province_code: str
@@ -65,7 +60,7 @@ class CccdNumberParts(BaseModel):
 
 
 def compact(number: str) -> str:
-    """Drop spaces, dashes and dots.
+    """Drop ASCII spaces, dashes and dots.
 
     >>> compact('001-090-123-456')
     '001090123456'
@@ -73,8 +68,9 @@ def compact(number: str) -> str:
     return clean(number, _FIELD)
 
 
-def parse_cccd_number(number: str, field: str = _FIELD) -> CccdNumberParts:
+def parse_cccd_number(number: str) -> CccdNumberParts:
     """Validate ``number`` and return its parts."""
+    field = _FIELD
     number = require_digits(clean(number, field), 12, field)
     province_code = number[:3]
     province_name = CCCD_PROVINCES.get(province_code)
@@ -111,25 +107,6 @@ def is_valid(number: str) -> bool:
     return True
 
 
-def validate_cmnd(number: str, field: str = "old_id_number") -> str:
-    """Validate the shape of an old identity-card number (chứng minh nhân dân).
-
-    The 9-digit CMND (Nghị định 05/1999/NĐ-CP) and the 12-digit CMND
-    (Nghị định 106/2013/NĐ-CP) are checked for shape only: their province
-    prefixes follow older lists and there is no check digit, so nothing more
-    can honestly be verified.
-
-    >>> validate_cmnd('123 456 789')
-    '123456789'
-    """
-    number = clean(number, field)
-    return require_digits(number, 12 if len(number) == 12 else 9, field)
-
-
-def is_valid_cmnd(number: str) -> bool:
-    """Whether ``number`` passes :func:`validate_cmnd`."""
-    try:
-        validate_cmnd(number)
-    except InvalidCode:
-        return False
-    return True
+def format(number: str) -> str:
+    """The number as the card prints it: twelve digits, unbroken."""
+    return validate(number)

@@ -1,26 +1,41 @@
-"""The QR payload of the CCCD (2021) and Căn cước (2024) identity cards.
+"""The CCCD (2021) and Căn cước (2024) identity cards: record, payload parser, serializer.
 
 See docs/formats.md for the field-by-field reference and its sources. In short,
 fields are separated by ``|``::
 
-    id_number | old_id_number | full_name | date_of_birth | gender | address | issue_date
+    id_number | old_id_number | full_name | date_of_birth | gender | address | issue_date [| 4 more]
 
-with dates written ``ddmmyyyy`` and gender ``Nam`` / ``Nữ``.
+with dates written ``ddmmyyyy`` and gender ``Nam`` / ``Nữ``. The Căn cước card
+(issued from 1 July 2024) adds four fields, empty on every public example.
+
+>>> payload = "001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021"
+>>> record = parse_cccd_fields(payload.split("|"))
+>>> record.variant.value, record.date_of_birth, to_payload(record) == payload
+('cccd_2021', datetime.date(1990, 3, 5), True)
 """
 
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
+from typing import Literal
 
-from .codes._util import require_digits, trusted
-from .codes.cccd import parse_cccd_number, validate_cmnd
-from .dates import format_birth_date, parse_birth_date, parse_compact_date
-from .errors import InconsistentRecord, MalformedPayload
-from .gender import Gender
-from .records import CccdRecord, CccdVariant
-from .text import reject_forbidden
+from pydantic import Field
+
+from ..codes import cmnd
+from ..codes.cccd import CccdNumberParts, parse_cccd_number
+from ..codes.cleaning import require_digits
+from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
+from ..errors import InconsistentRecord, MalformedPayload
+from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
+from ..gender import Gender
+from ..text import reject_forbidden
+from ..trusted import trusted
+from .base import CardRecord
 
 __all__ = [
+    "CccdVariant",
+    "CccdRecord",
     "parse_cccd_fields",
     "to_payload",
     "field_name",
@@ -43,14 +58,59 @@ FIELD_NAMES = (
 
 #: How many fields the payload of the Căn cước card (issued from 1 July 2024)
 #: has: the seven above, then four that are empty on every public example
-#: (docs/formats.md). Their meaning is not published, so they are kept verbatim.
+#: (docs/formats.md). Their meaning is not published, so they are kept
+#: verbatim. It is also the most fields a payload may have: no public layout
+#: has more.
 CAN_CUOC_FIELD_COUNT = 11
 
 #: The day Luật Căn cước 2023 took effect: every card issued from then on is
 #: a Căn cước card (Thông tư 16/2024/TT-BCA template).
 CAN_CUOC_FROM = date(2024, 7, 1)
 
+_SEPARATOR = "|"
 _GENDERS = {"Nam": Gender.MALE, "Nữ": Gender.FEMALE}
+
+
+class CccdVariant(str, Enum):
+    """Which identity card layout a payload came from."""
+
+    CCCD_2021 = "cccd_2021"
+    """Chip-based Căn cước công dân (Thông tư 06/2021/TT-BCA), 7 fields."""
+    CAN_CUOC_2024 = "can_cuoc_2024"
+    """Căn cước under Luật Căn cước 2023 (Thông tư 16/2024/TT-BCA), issued
+    from 1 July 2024, also to children under 14: the same seven fields, then
+    four more (11 in all)."""
+
+
+class CccdRecord(CardRecord):
+    """What the QR code of a CCCD or Căn cước card holds."""
+
+    kind: Literal["cccd"] = "cccd"
+    variant: CccdVariant = Field(title="Loại thẻ")
+    id_number: CccdNumber = Field(title="Số định danh cá nhân (số CCCD)")
+    id_number_parts: CccdNumberParts = Field(title="Thành phần số định danh")
+    old_id_number: CmndNumber | None = Field(title="Số CMND cũ")
+    full_name: CardText = Field(title="Họ và tên")
+    date_of_birth: date | None = Field(title="Ngày sinh")
+    month_of_birth: int | None = Field(title="Tháng sinh")
+    year_of_birth: int = Field(title="Năm sinh")
+    gender: Gender = Field(title="Giới tính")
+    address: CardText = Field(title="Địa chỉ")
+    issue_date: date | None = Field(title="Ngày cấp")
+    extra_fields: tuple[CardExtraField, ...] = Field(default=(), title="Trường bổ sung")
+    """Fields after the seventh, kept verbatim (NFC), empty ones included so
+    that :meth:`to_payload` gives back the card's exact text. The Căn cước
+    card has four, empty on every public example; what they may hold (the
+    law lists a cancelled ID number, and parents' names on children's cards)
+    is not published field by field, so they are not interpreted."""
+
+    def to_payload(self) -> str:
+        """The exact QR payload text of this card."""
+        return to_payload(self)
+
+    @classmethod
+    def _parse_payload(cls, payload: str, today: date | None) -> CccdRecord:
+        return parse_cccd_fields(payload.split(_SEPARATOR), today)
 
 
 def _gender(text: str) -> Gender:
@@ -60,9 +120,11 @@ def _gender(text: str) -> Gender:
     return gender
 
 
-def _required(value: str, field: str) -> str:
+def _text(value: str, field: str) -> str:
     if not value:
         raise MalformedPayload("is empty", field)
+    if len(value) > MAX_TEXT_CHARS:
+        raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
     return value
 
 
@@ -96,9 +158,10 @@ def variant(issue_date: date | None, extra_fields: tuple[str, ...]) -> CccdVaria
 
 def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecord:
     """Build a :class:`CccdRecord` from a payload already split on ``|``."""
-    if len(fields) < len(FIELD_NAMES):
+    if not len(FIELD_NAMES) <= len(fields) <= CAN_CUOC_FIELD_COUNT:
         raise MalformedPayload(
-            f"has {len(fields)} fields; a CCCD payload has at least {len(FIELD_NAMES)}",
+            f"has {len(fields)} fields; a CCCD payload has {len(FIELD_NAMES)}, "
+            f"a Căn cước payload {CAN_CUOC_FIELD_COUNT}",
             "payload",
         )
     reject_forbidden(fields, field_name)
@@ -106,12 +169,15 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
      *extra) = map(str.strip, fields)
     require_digits(id_raw, 12, "id_number")
     parts = parse_cccd_number(id_raw)
-    old_id_number = validate_cmnd(old_raw) if old_raw else None
-    full_name = _required(name_raw, "full_name")
+    old_id_number = cmnd.validate(old_raw) if old_raw else None
+    full_name = _text(name_raw, "full_name")
     date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=False)
     gender = _gender(gender_raw)
-    address = _required(address_raw, "address")
+    address = _text(address_raw, "address")
     issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
+    for index, value in enumerate(extra, len(FIELD_NAMES)):
+        if len(value) > MAX_TEXT_CHARS:
+            raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
     extra_fields = tuple(extra)  # verbatim, empty ones too: to_payload() gives the same text back
 
     today = today or date.today()
@@ -156,8 +222,7 @@ def to_payload(record: CccdRecord) -> str:
         format_birth_date(record.date_of_birth, record.month_of_birth, record.year_of_birth, slashes=False),
         record.gender.label_vi,
         record.address,
-        record.issue_date.strftime("%d%m%Y") if record.issue_date else "",
+        format_compact_date(record.issue_date) if record.issue_date else "",
         *record.extra_fields,
     ]
-    return "|".join(fields)
-
+    return _SEPARATOR.join(fields)

@@ -1,4 +1,4 @@
-"""The QR payload of the BHYT (health-insurance) card.
+"""The BHYT (health-insurance) card: record, payload parser, serializer.
 
 See docs/formats.md for the field-by-field reference and its sources (public
 payload examples in hospital software; the card issuer, BHXH Việt Nam, has not
@@ -19,19 +19,23 @@ the ``$`` end marker are optional when a reader or a form dropped them.
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
+from typing import Annotated, Literal
 
-from .codes._util import trusted
-from .codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
-from .dates import format_birth_date, parse_birth_date, parse_slash_date
-from .errors import InconsistentRecord, InvalidComponent, MalformedPayload
-from .gender import Gender
-from .records import BhytRecord
-from .tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
-from .text import clean_field, reject_forbidden
+from pydantic import Field, StringConstraints
 
-__all__ = ["FIELD_NAMES", "field_name", "parse_bhyt_fields", "to_payload"]
+from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
+from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
+from ..errors import InconsistentRecord, InvalidComponent, MalformedPayload
+from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
+from ..gender import Gender
+from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
+from ..text import clean_field, reject_forbidden
+from ..trusted import trusted
+from ..typed_hex import NAME_FIELDS, hex_field_text, is_card_text
+from .base import CardRecord
+
+__all__ = ["BhytRecord", "FIELD_NAMES", "MAX_EXTRA_FIELDS", "field_name", "parse_bhyt_fields", "to_payload"]
 
 #: The data fields of the payload, in order; the check field follows.
 FIELD_NAMES = (
@@ -49,16 +53,88 @@ FIELD_NAMES = (
     "living_area_code",
     "five_years_from",
 )
-#: At most this many fields after the check field (public 2021 examples have 2).
+#: At most this many fields after the check field (the public 2021 and 2023 samples have 2).
 MAX_EXTRA_FIELDS = 6
 _TERMINATOR = "$"
 _EMPTY = "-"
 _GENDERS = {"1": Gender.MALE, "2": Gender.FEMALE}
 _GENDER_CODES = {Gender.MALE: "1", Gender.FEMALE: "2"}
-_HEX_CHARS = re.compile(r"[0-9A-Fa-f]+")
-_FACILITY_SEPARATORS = re.compile(r"[\s\-\u2013]+")
-_CHECK = re.compile(r"[0-9A-Fa-f]{1,64}(?:-[0-9A-Fa-f]{1,16})?")
-_MANAGEMENT = re.compile(r"[0-9A-Za-z]{1,20}")
+# As cards and forms print a facility: "01 - 001", "01-001", "01 – 001" (an en dash, as word processors make it).
+_FACILITY_SEPARATORS = re.compile(r"[ \-\u2013]+")
+_FACILITY = re.compile(r"[0-9]{2}[0-9A-Z]{3}")
+_CHECK_PATTERN = r"[0-9a-f]{1,64}(?:-[0-9a-f]{1,16})?"
+_CHECK = re.compile(_CHECK_PATTERN, re.IGNORECASE)
+_MANAGEMENT_PATTERN = r"[0-9A-Za-z]{1,20}"
+_MANAGEMENT = re.compile(_MANAGEMENT_PATTERN)
+
+LivingAreaCode = Literal["4", "5", "6", "7", "K1", "K2", "K3"]
+
+
+class BhytRecord(CardRecord):
+    """What the QR code of a BHYT (health-insurance) card holds."""
+
+    kind: Literal["bhyt"] = "bhyt"
+    card_code: BhytCardNumber = Field(title="Mã thẻ BHYT")
+    """The card number as the QR holds it: the 15-character code of cards
+    issued before April 2021 (``HS4010120878811``), or the bare 10-digit BHXH
+    number of the current card template (Quyết định 1666/QĐ-BHXH, 2020)."""
+    card_code_parts: BhytCardCodeParts | None = Field(title="Thành phần mã thẻ")
+    """The parts of a 15-character card code; ``None`` for a 10-digit one."""
+    bhxh_code: BhxhNumber = Field(title="Mã số BHXH")
+    full_name: CardText = Field(title="Họ và tên")
+    date_of_birth: date | None = Field(title="Ngày sinh")
+    month_of_birth: int | None = Field(title="Tháng sinh")
+    year_of_birth: int = Field(title="Năm sinh")
+    gender: Gender = Field(title="Giới tính")
+    address: CardText | None = Field(title="Địa chỉ")
+    """``None`` when the card writes ``-`` (no address)."""
+    facility_code: FacilityCode = Field(title="Nơi đăng ký KCB ban đầu")
+    """Registered primary-care facility (nơi đăng ký KCB ban đầu): 2-digit
+    province + 3 characters, e.g. ``01001`` (printed ``01 - 001``)."""
+    valid_from: date = Field(title="Giá trị sử dụng từ")
+    valid_to: date | None = Field(title="Giá trị sử dụng đến")
+    """``None`` when the card writes ``-`` (no end date)."""
+    issue_date: date | None = Field(title="Ngày cấp")
+    management_code: Annotated[str, StringConstraints(pattern=f"^{_MANAGEMENT_PATTERN}$")] | None = Field(
+        title="Mã quản lý"
+    )
+    """The management code (mã quản lý; ``ManagerCodeBHXH`` in hospital
+    software). In most public examples it is 14 digits: 4 digits of the BHXH
+    office, then the holder's 10-digit BHXH number."""
+    guardian_name: CardText | None = Field(title="Họ tên cha, mẹ hoặc người giám hộ")
+    """Parent or guardian (họ tên cha, mẹ hoặc người giám hộ), on children's cards."""
+    living_area_code: LivingAreaCode | None = Field(title="Mã nơi sinh sống (trường QR)")
+    """The living-area field as written (``4``, ``5``–``7`` or ``K1``–``K3``)."""
+    living_area: Literal["K1", "K2", "K3"] | None = Field(title="Mã nơi sinh sống")
+    """What :attr:`living_area_code` stands for: residents of disadvantaged
+    areas (K1, K2, K3; Nghị định 146/2018/NĐ-CP, Điều 14), or ``None``."""
+    five_years_from: date | None = Field(title="Thời điểm đủ 5 năm liên tục")
+    """Date from which the holder has five years of continuous coverage
+    (thời điểm đủ 5 năm liên tục)."""
+    checksum: Annotated[str, StringConstraints(pattern=f"^{_CHECK_PATTERN}$")] | None = Field(title="Mã kiểm tra")
+    """The payload's check field as written (lower case), e.g.
+    ``7ea4e8f446328cc-7102``. Its algorithm is not public, so it is checked
+    for shape only; see :attr:`checksum_verified`."""
+    extra_fields: tuple[CardExtraField, ...] = Field(default=(), title="Trường bổ sung")
+    """Fields after the check field (two on public examples of 2021 cards),
+    kept verbatim: their meaning is not documented."""
+
+    @property
+    def checksum_verified(self) -> bool | None:
+        """Always ``None``: the check value cannot be verified (see docs/formats.md)."""
+        return None
+
+    def to_payload(self) -> str:
+        """The exact QR payload text of this card."""
+        return to_payload(self)
+
+    def is_in_force(self, on: date) -> bool:
+        """Whether the card is valid on the day ``on``."""
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+    @classmethod
+    def _parse_payload(cls, payload: str, today: date | None) -> BhytRecord:
+        return parse_bhyt_fields(payload.split("|"), today)
 
 
 def field_name(index: int) -> str:
@@ -78,21 +154,24 @@ def _optional(value: str) -> str:
 
 
 def _text(value: str, field: str, required: bool) -> str | None:
-    """Hex-encoded UTF-8 as the card writes it; plain text is accepted too."""
+    """Hex-encoded UTF-8 as the card writes it (repaired when a scanner typed it
+    through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
+    text is accepted too."""
     value = _optional(value)
-    if value and _HEX_CHARS.fullmatch(value):  # no name or address is made of hex digits alone
-        if len(value) % 2:
-            raise MalformedPayload("is hex with an odd number of digits", field)
-        try:
-            decoded = bytes.fromhex(value).decode("utf-8")
-        except UnicodeDecodeError:
-            raise MalformedPayload("is hex but not of valid UTF-8", field) from None
-        # The payload was scanned as hex; the text it hides is scanned here.
-        value = clean_field(unicodedata.normalize("NFC", decoded), field)
+    if value:
+        decoded = hex_field_text(value, field)
+        if decoded is not None:
+            # The payload was scanned as hex; the text it hides is scanned here.
+            value = clean_field(decoded, field)
     if not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
+    if len(value) > MAX_TEXT_CHARS:
+        raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
+    if not is_card_text(value, field):
+        what = "a name of two or more words, without digits" if field in NAME_FIELDS else "two or more letters"
+        raise MalformedPayload(f"must be {what}", field)
     return value
 
 
@@ -101,8 +180,10 @@ def _facility(value: str) -> str:
         code = value[:2] + value[5:]
     else:
         code = _FACILITY_SEPARATORS.sub("", value)
-    if len(code) != 5 or not (code.isascii() and code.isdigit()):
-        raise MalformedPayload("must be a 5-digit facility code such as '01 - 001'", "facility_code")
+    if not _FACILITY.fullmatch(code):
+        raise MalformedPayload(
+            "must be a 2-digit province and 3 letters or digits, such as '01 - 001'", "facility_code"
+        )
     if code[:2] not in BHYT_ISSUER_PROVINCES:
         raise InvalidComponent("the facility's province code is not in the official list", "facility_code")
     return code
@@ -126,6 +207,10 @@ def _split(fields: list[str]) -> tuple[list[str], str | None, list[str]]:
     count = len(FIELD_NAMES)
     if fields and fields[-1] == _TERMINATOR:
         fields = fields[:-1]
+    elif len(fields) > count + 1 and fields[-1] == "":
+        fields = fields[:-1]  # "…|check|": the '$' was lost (a public 2020 sample, docs/formats.md)
+    if _TERMINATOR in fields:
+        raise MalformedPayload("has the end marker '$' before its last field", "payload")
     if count <= len(fields) <= count + 1 + MAX_EXTRA_FIELDS:
         check = fields[count] if len(fields) > count else None
         return fields[:count], check, fields[count + 1:]
@@ -163,6 +248,9 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if area_field is not None and area_field not in LIVING_AREA_FIELD_CODES:
         raise InvalidComponent("must be K1, K2, K3 or one of the digits 4 to 7", "living_area_code")
     five_years_from = _optional_date(five_raw, "five_years_from")
+    for index, value in enumerate(extra, len(FIELD_NAMES) + 1):
+        if len(value) > MAX_TEXT_CHARS:
+            raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
 
     today = today or date.today()
     birth = date_of_birth or date(year_of_birth, month_of_birth or 1, 1)
@@ -214,7 +302,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
 
 
 def _date(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else _EMPTY
+    return format_slash_date(value) if value else _EMPTY
 
 
 def _hex(value: str | None) -> str:

@@ -1,0 +1,209 @@
+"""Validated field types: the card codes and card text as pydantic types.
+
+In the style of pydantic-extra-types (``ISBN``, ``PhoneNumber``): a code is a
+field type, so every way of building a model — the constructor,
+``model_validate``, ``model_validate_json`` — runs the same check as
+:mod:`vssid_id.codes`, and a failure is an ordinary pydantic
+``ValidationError`` naming the field. The record models use them, and so can
+your own models::
+
+    >>> from pydantic import BaseModel, ValidationError
+    >>> class Patient(BaseModel):
+    ...     id_number: CccdNumber
+    ...     bhxh_code: BhxhNumber
+    >>> Patient(id_number='001 090 123456', bhxh_code='0120878811').id_number
+    '001090123456'
+    >>> try:
+    ...     Patient(id_number='００１090123456', bhxh_code='0120878811')
+    ... except ValidationError as error:
+    ...     print(error.errors()[0]['loc'], error.errors()[0]['msg'])
+    ('id_number',) must contain only the digits 0-9
+
+Each type compacts what a person may add (ASCII spaces, dashes, dots) and
+refuses everything else, like the ``validate()`` of its code module; the value
+is then a plain ``str`` in its compact form. Messages never repeat the value.
+
+:data:`CardText` is the text of a card field (a name, an address): NFC, with
+surrounding spaces stripped, at most :data:`MAX_TEXT_CHARS` characters, and
+nothing the payload parsers refuse (control, format, bidi, invisible or
+private-use characters; see :func:`vssid_id.text.forbidden_character`) nor the
+payload's field separator ``|``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import AfterValidator, WithJsonSchema
+from pydantic_core import PydanticCustomError
+
+from .codes import bhxh, bhyt_card, cccd, cmnd
+from .codes.cleaning import clean, require_ascii
+from .errors import InvalidComponent, InvalidFormat, InvalidLength, VssidError
+from .text import forbidden_character
+
+__all__ = [
+    "MAX_TEXT_CHARS",
+    "CardText",
+    "CardExtraField",
+    "CccdNumber",
+    "CmndNumber",
+    "BhxhNumber",
+    "BhytCardCode",
+    "BhytCardNumber",
+    "FacilityCode",
+    "card_text",
+    "validate_bhyt_card_number",
+    "validate_facility_code",
+]
+
+#: Longest text field accepted (a name, an address). Far above anything a card
+#: prints, and small enough that a record's payload, with its BHYT names
+#: hex-encoded, stays within :data:`vssid_id.text.MAX_PAYLOAD_CHARS`.
+MAX_TEXT_CHARS = 300
+
+_SEPARATOR = "|"
+
+
+def _pydantic(check: Callable[[str], str], error_type: str) -> Callable[[str], str]:
+    """Turn a validator raising our errors into one raising pydantic's."""
+
+    def validate(value: str) -> str:
+        try:
+            return check(value)
+        except VssidError as error:
+            raise PydanticCustomError(error_type, error.reason) from None
+
+    validate.__name__ = check.__name__
+    validate.__doc__ = check.__doc__
+    return validate
+
+
+def card_text(value: str, field: str = "text", *, allow_empty: bool = False) -> str:
+    """``value`` as a record holds card text, or an :class:`~vssid_id.errors.InvalidFormat`.
+
+    >>> card_text('  Nguye\\u0302\\u0303n Văn An ')
+    'Nguyễn Văn An'
+    """
+    if not isinstance(value, str):
+        raise InvalidFormat(f"must be a str, not {type(value).__name__}", field)
+    if len(value) > MAX_TEXT_CHARS:
+        raise InvalidLength(f"must have at most {MAX_TEXT_CHARS} characters, not {len(value)}", field)
+    bad = forbidden_character(value)
+    if bad is not None:
+        raise InvalidFormat(f"contains the forbidden character U+{ord(bad):04X}", field)
+    if _SEPARATOR in value:
+        raise InvalidFormat("contains '|', the payload's field separator", field)
+    value = unicodedata.normalize("NFC", value.strip())
+    if not value and not allow_empty:
+        raise InvalidFormat("is empty", field)
+    return value
+
+
+def _card_text(value: str) -> str:
+    return card_text(value)
+
+
+def _card_extra_field(value: str) -> str:
+    return card_text(value, allow_empty=True)
+
+
+def validate_bhyt_card_number(number: str) -> str:
+    """The number a BHYT card carries: a 15-character card code (cards issued
+    before April 2021) or the bare 10-digit BHXH number (the current template,
+    Quyết định 1666/QĐ-BHXH, 2020).
+
+    >>> validate_bhyt_card_number('0120878811'), validate_bhyt_card_number('hs4010120878811')
+    ('0120878811', 'HS4010120878811')
+    """
+    compact = clean(number, "card_code")
+    if len(compact) == 10 and compact.isascii() and compact.isdigit():
+        return compact
+    return bhyt_card.validate(compact)
+
+
+def validate_facility_code(code: str) -> str:
+    """A registered primary-care facility (nơi đăng ký KCB ban đầu): the
+    2-digit province of Quyết định 1351/QĐ-BHXH, then 3 characters of
+    ``[0-9A-Z]`` (``01001``; a public 2023 card has ``01C54``, see
+    docs/formats.md), compact, as the record holds it.
+
+    >>> validate_facility_code('01 - C54')
+    '01C54'
+    """
+    from .tables import BHYT_ISSUER_PROVINCES
+
+    field = "facility_code"
+    compact = clean(code, field)
+    compact = compact.upper() if compact.isascii() else compact
+    require_ascii(compact, field)
+    if len(compact) != 5 or not compact[:2].isdigit():
+        raise InvalidFormat("must be 2 digits and 3 letters or digits, such as '01 - 001'", field)
+    if compact[:2] not in BHYT_ISSUER_PROVINCES:
+        raise InvalidComponent("the facility's province code is not in the official list", field)
+    return compact
+
+
+def _schema(pattern: str, description: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern, "description": description})
+
+
+CardText = Annotated[
+    str,
+    AfterValidator(_pydantic(_card_text, "card_text")),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_CHARS, "description": "Card text (NFC)"}),
+]
+"""Text of a card field: NFC, stripped, not empty, no forbidden character."""
+
+CardExtraField = Annotated[
+    str,
+    AfterValidator(_pydantic(_card_extra_field, "card_text")),
+    WithJsonSchema({"type": "string", "maxLength": MAX_TEXT_CHARS, "description": "Card field kept verbatim"}),
+]
+"""A field kept verbatim (possibly empty): NFC, stripped, no forbidden character."""
+
+CccdNumber = Annotated[
+    str,
+    AfterValidator(_pydantic(cccd.validate, "cccd_number")),
+    _schema("^[0-9]{12}$", "12-digit personal identification number (số định danh cá nhân)"),
+]
+"""The 12-digit personal identification number, as :func:`vssid_id.codes.cccd.validate` checks it."""
+
+CmndNumber = Annotated[
+    str,
+    AfterValidator(_pydantic(cmnd.validate, "cmnd_number")),
+    _schema("^([0-9]{9}|[0-9]{12})$", "old identity-card number (CMND), 9 or 12 digits"),
+]
+"""The old 9- or 12-digit identity-card number, as :func:`vssid_id.codes.cmnd.validate` checks it."""
+
+BhxhNumber = Annotated[
+    str,
+    AfterValidator(_pydantic(bhxh.validate, "bhxh_number")),
+    _schema("^[0-9]{10}$", "10-digit social-insurance number (mã số BHXH)"),
+]
+"""The 10-digit BHXH number, as :func:`vssid_id.codes.bhxh.validate` checks it."""
+
+BhytCardCode = Annotated[
+    str,
+    AfterValidator(_pydantic(bhyt_card.validate, "bhyt_card_code")),
+    _schema("^[A-Z]{2}[1-5][0-9]{12}$", "15-character BHYT card code (mã thẻ BHYT)"),
+]
+"""The 15-character BHYT card code, as :func:`vssid_id.codes.bhyt_card.validate` checks it."""
+
+BhytCardNumber = Annotated[
+    str,
+    AfterValidator(_pydantic(validate_bhyt_card_number, "bhyt_card_number")),
+    _schema("^([A-Z]{2}[1-5][0-9]{12}|[0-9]{10})$", "BHYT card code (15 characters) or BHXH number (10 digits)"),
+]
+"""What a BHYT card carries as its number: see :func:`validate_bhyt_card_number`."""
+
+FacilityCode = Annotated[
+    str,
+    AfterValidator(_pydantic(validate_facility_code, "facility_code")),
+    _schema("^[0-9]{2}[0-9A-Z]{3}$", "registered primary-care facility: province + 3 characters"),
+]
+"""A registered primary-care facility code: see :func:`validate_facility_code`."""
+
+
