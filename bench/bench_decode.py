@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT / "fixtures"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402  (fixtures/generate.py)
+
 import vssid_id  # noqa: E402
 from vssid_id import backends  # noqa: E402
 from vssid_id.image_input import load_image  # noqa: E402
@@ -112,7 +113,7 @@ def _located_opencv(bgr: np.ndarray) -> list:
     except cv2.error:
         return []
     out = []
-    for text, quad in zip(texts, points if found and points is not None else []):
+    for text, quad in zip(texts, points if found and points is not None else [], strict=False):
         if text:
             corners = [tuple(map(float, pt)) for pt in quad]
             out.append((text, corners))
@@ -127,9 +128,9 @@ def _located_wechat(bgr: np.ndarray) -> list:
     detector = _wechat()
     try:
         texts, points = detector.detectAndDecode(bgr)
-    except cv2.error:
+    except (cv2.error, UnicodeDecodeError):  # its Python binding fails on text that is not UTF-8
         return []
-    return [(text, [tuple(map(float, pt)) for pt in quad]) for text, quad in zip(texts, points) if text]
+    return [(text, [tuple(map(float, pt)) for pt in quad]) for text, quad in zip(texts, points, strict=False) if text]
 
 
 _WECHAT: list = []
@@ -222,6 +223,7 @@ def run_realqr(names_to_readers: dict, sets: list[str] | None, save: Path | None
 def realqr_step_table(sets: list[str] | None, save: Path | None) -> str:
     """Each ladder step alone on every realqr photo: photos read (README rule), what it adds, median ms."""
     import realqr
+
     from vssid_id import decoder
 
     usable = backends.available()
@@ -238,7 +240,7 @@ def realqr_step_table(sets: list[str] | None, save: Path | None) -> str:
             start = time.perf_counter()
             reads = []
             try:
-                views = transform(gray)
+                views = _step_views(decoder, step, transform, gray)
             except Exception:
                 views = []
             for view in views:
@@ -296,7 +298,7 @@ def run(items, names_to_readers) -> dict:
 
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def report(results: dict, names: list[str]) -> str:
@@ -312,6 +314,13 @@ def report(results: dict, names: list[str]) -> str:
             cells.append(f"{1000 * statistics.median(cell['times']):.1f} / {1000 * _p95(cell['times']):.1f}")
         lines.append(f"| {bucket} | {n} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _step_views(decoder, step, transform, gray):  # type: ignore[no-untyped-def]
+    """The views one ladder step makes of ``gray`` as decode() runs it (on the shrunk copy or not)."""
+    source = decoder._View(gray) if step in decoder.FULL_RESOLUTION_STEPS else \
+        decoder._View(*decoder._at_most(gray, decoder.WORK_MAX_PIXELS))
+    return [decoder._within(view, source) for view in transform(source.image)]
 
 
 def step_table(items) -> str:
@@ -332,7 +341,7 @@ def step_table(items) -> str:
         for step, transform, names in decoder.LADDER:
             start = time.perf_counter()
             texts = set()
-            for view in transform(gray):
+            for view in _step_views(decoder, step, transform, gray):
                 for name in names:
                     if name in usable:
                         texts |= {hit.text for hit in backends.read(name, view.image)}
@@ -391,7 +400,8 @@ def main() -> None:
     parser.add_argument("--steps", action="store_true", help="also time every ladder step alone")
     parser.add_argument("--realqr", action="store_true",
                         help="run the ../shared/data/realqr photos instead (the README's scoring rule)")
-    parser.add_argument("--sets", nargs="*", help="with --realqr: only sets whose name starts with these, or these images")
+    parser.add_argument("--sets", nargs="*",
+                        help="with --realqr: only sets whose name starts with these, or these images")
     parser.add_argument("--readers", nargs="*", help="with --realqr: only these readers")
     parser.add_argument("--save", type=Path, help="with --realqr: write per-image results (JSON) here")
     args = parser.parse_args()

@@ -8,14 +8,13 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from conftest import FIXTURES, card_bgr, generate, qr_gray
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vssid_id
 from vssid_id import backends, decoder, errors
 from vssid_id.scanner import parses
-
-from conftest import FIXTURES, card_bgr, generate, qr_gray
 
 MANIFEST = json.loads((FIXTURES / "images" / "manifest.json").read_text(encoding="utf-8"))
 
@@ -43,7 +42,7 @@ def _place(qr: np.ndarray, canvas_shape=(900, 1200), at=(300, 500)) -> tuple[np.
 
 def _assert_corners(payload, x0, y0, side, tolerance):
     expected = [(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side)]
-    for (x, y), (ex, ey) in zip(payload.corners, expected):
+    for (x, y), (ex, ey) in zip(payload.corners, expected, strict=True):
         assert abs(x - ex) <= tolerance and abs(y - ey) <= tolerance, (payload.corners, expected)
 
 

@@ -30,9 +30,10 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .text import repair_mojibake
 
@@ -74,14 +75,17 @@ def _hit(raw: bytes, fallback: str, corners: Corners, backend: str, ec_level: st
     return Hit(text, raw, corners, backend, ec_level)
 
 
-def _zxing_located(gray: "np.ndarray") -> tuple[list[Hit], list[Corners]]:
+def _zxing_located(gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
     """zxing-cpp: the symbols it decoded, and the corners of those it located but could not decode."""
     import zxingcpp
 
     hits: list[Hit] = []
     misses: list[Corners] = []
     results = zxingcpp.read_barcodes(
-        gray, formats=zxingcpp.BarcodeFormat.QRCode, text_mode=zxingcpp.TextMode.Plain, return_errors=True
+        gray,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        text_mode=zxingcpp.TextMode.Plain,
+        return_errors=True,
     )
     for result in results:
         p = result.position
@@ -95,7 +99,7 @@ def _zxing_located(gray: "np.ndarray") -> tuple[list[Hit], list[Corners]]:
     return hits, misses
 
 
-def _zxing(gray: "np.ndarray") -> list[Hit]:
+def _zxing(gray: np.ndarray) -> list[Hit]:
     return _zxing_located(gray)[0]
 
 
@@ -106,12 +110,12 @@ def _opencv_detector():  # type: ignore[no-untyped-def]
     return cv2.QRCodeDetector()
 
 
-def _opencv(gray: "np.ndarray") -> list[Hit]:
+def _opencv(gray: np.ndarray) -> list[Hit]:
     found, texts, points, _ = _opencv_detector().detectAndDecodeMulti(gray)
     if not found or points is None:
         return []
     hits = []
-    for text, quad in zip(texts, points):
+    for text, quad in zip(texts, points, strict=False):
         if not text:
             continue
         # OpenCV hands back the symbol's bytes as text; recover the bytes.
@@ -124,7 +128,7 @@ def _opencv(gray: "np.ndarray") -> list[Hit]:
     return hits
 
 
-def _zbar(gray: "np.ndarray") -> list[Hit]:
+def _zbar(gray: np.ndarray) -> list[Hit]:
     from pyzbar import pyzbar
 
     hits = []
@@ -140,7 +144,7 @@ def _zbar(gray: "np.ndarray") -> list[Hit]:
 
 
 #: Every backend by name, whether or not it can run here.
-BACKENDS: dict[str, Callable[["np.ndarray"], list[Hit]]] = {
+BACKENDS: dict[str, Callable[[np.ndarray], list[Hit]]] = {
     "zxing": _zxing,
     "opencv": _opencv,
     "zbar": _zbar,
@@ -164,7 +168,7 @@ def available() -> tuple[str, ...]:
     return tuple(names)
 
 
-def read(name: str, gray: "np.ndarray") -> list[Hit]:
+def read(name: str, gray: np.ndarray) -> list[Hit]:
     """Run backend ``name`` on ``gray``; a backend crash counts as 'nothing found'."""
     try:
         return BACKENDS[name](gray)
@@ -173,7 +177,7 @@ def read(name: str, gray: "np.ndarray") -> list[Hit]:
         return []
 
 
-def read_and_locate(name: str, gray: "np.ndarray") -> tuple[list[Hit], list[Corners]]:
+def read_and_locate(name: str, gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
     """Like :func:`read`, plus the corners of symbols located but not decoded (zxing only).
 
     The located-but-unread symbols are what zxing-cpp reports with an error

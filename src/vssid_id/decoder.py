@@ -38,8 +38,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import backends as _backends
 from .errors import BackendUnavailable
@@ -85,7 +86,7 @@ class QrPayload:
 class _View:
     """A preprocessed image and how to map its coordinates back."""
 
-    image: "np.ndarray"
+    image: np.ndarray
     scale: float = 1.0
     offset: tuple[float, float] = (0.0, 0.0)
 
@@ -102,11 +103,11 @@ class _View:
 # few copies of its input (see the memory note in decode()).
 
 
-def _as_is(gray: "np.ndarray") -> list[_View]:
+def _as_is(gray: np.ndarray) -> list[_View]:
     return [_View(gray)]
 
 
-def _unsharp(gray: "np.ndarray", sigma: float, amount: float) -> "np.ndarray":
+def _unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
     """``gray + amount * (gray - blurred)``: edges steepened, saturating at 0 and 255."""
     import cv2
 
@@ -114,19 +115,20 @@ def _unsharp(gray: "np.ndarray", sigma: float, amount: float) -> "np.ndarray":
     return cv2.addWeighted(gray, 1.0 + amount, blurred, -amount, 0)
 
 
-def _sharpen(gray: "np.ndarray") -> list[_View]:
+def _sharpen(gray: np.ndarray) -> list[_View]:
     return [_View(_unsharp(gray, 1.0, 1.0))]
 
 
-def _sharpen_strong(gray: "np.ndarray") -> list[_View]:
+def _sharpen_strong(gray: np.ndarray) -> list[_View]:
     return [_View(_unsharp(gray, 3.0, 2.0))]
 
 
-#: Images above this many pixels are not up-scaled (the copy would pass 16 MP).
-UPSCALE_MAX_PIXELS = 4_000_000
+#: Images above this many pixels are not up-scaled (the copy would pass 12 MP;
+#: and the shrunk copy of a larger photo is not blown up again).
+UPSCALE_MAX_PIXELS = 3_000_000
 
 
-def _doubled(gray: "np.ndarray") -> "np.ndarray | None":
+def _doubled(gray: np.ndarray) -> np.ndarray | None:
     import cv2
 
     if gray.size > UPSCALE_MAX_PIXELS:
@@ -134,18 +136,18 @@ def _doubled(gray: "np.ndarray") -> "np.ndarray | None":
     return cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
 
 
-def _upscale(gray: "np.ndarray") -> list[_View]:
+def _upscale(gray: np.ndarray) -> list[_View]:
     bigger = _doubled(gray)
     return [] if bigger is None else [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
 
 
-def _upscale_deblur(gray: "np.ndarray") -> list[_View]:
+def _upscale_deblur(gray: np.ndarray) -> list[_View]:
     """×2 then a strong, wide unsharp mask (sigma 3, amount 2.5): small *and* blurred codes."""
     bigger = _doubled(gray)
     return [] if bigger is None else [_View(_unsharp(bigger, 3.0, 2.5), 2.0)]
 
 
-def _wiener(gray: "np.ndarray", sigma: float, noise: float) -> "np.ndarray":
+def _wiener(gray: np.ndarray, sigma: float, noise: float) -> np.ndarray:
     """Wiener deconvolution with a Gaussian point-spread function of ``sigma`` pixels.
 
     In the frequency domain: ``G * H / (H² + noise)`` with ``H`` the Gaussian's
@@ -172,7 +174,7 @@ def _wiener(gray: "np.ndarray", sigma: float, noise: float) -> "np.ndarray":
 DECONVOLVE_MAX_PIXELS = 2_000_000
 
 
-def _blur_sigma(gray: "np.ndarray") -> float:
+def _blur_sigma(gray: np.ndarray) -> float:
     """Estimated Gaussian blur of the sharpest edges, in pixels.
 
     For a step edge blurred by a Gaussian of sigma σ, the gradient peak is
@@ -194,10 +196,10 @@ def _blur_sigma(gray: "np.ndarray") -> float:
     if peak <= 0:
         return 4.0
     sigma = float(high - low) / (peak * (2 * np.pi) ** 0.5) * scale
-    return min(4.0, max(0.8, sigma))
+    return float(min(4.0, max(0.8, sigma)))
 
 
-def _deconvolve(gray: "np.ndarray") -> list[_View]:
+def _deconvolve(gray: np.ndarray) -> list[_View]:
     """Wiener deconvolution with the estimated blur, ×2 first when the image is small."""
     bigger = _doubled(gray) if gray.size <= DECONVOLVE_MAX_PIXELS // 4 else None
     source, scale = (bigger, 2.0) if bigger is not None else (gray, 1.0)
@@ -207,13 +209,13 @@ def _deconvolve(gray: "np.ndarray") -> list[_View]:
     return [_View(_wiener(source, sigma, 0.01), scale)]
 
 
-def _clahe(gray: "np.ndarray") -> list[_View]:
+def _clahe(gray: np.ndarray) -> list[_View]:
     import cv2
 
     return [_View(cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray))]
 
 
-def _threshold(gray: "np.ndarray") -> list[_View]:
+def _threshold(gray: np.ndarray) -> list[_View]:
     """Adaptive thresholding against the local mean (a box filter: linear time for any window)."""
     import cv2
 
@@ -221,7 +223,7 @@ def _threshold(gray: "np.ndarray") -> list[_View]:
     return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 5))]
 
 
-def _binarize(gray: "np.ndarray") -> list[_View]:
+def _binarize(gray: np.ndarray) -> list[_View]:
     """Binarisations in the style of WeChat's decoder (a small and a wide local mean, a global one).
 
     WeChat QR runs ZXing's core behind several binarisers (hybrid, adaptive
@@ -241,7 +243,7 @@ def _binarize(gray: "np.ndarray") -> list[_View]:
     return views
 
 
-def _glare(gray: "np.ndarray") -> list[_View]:
+def _glare(gray: np.ndarray) -> list[_View]:
     """Glare: the light flattened (each pixel divided by the local background), then highlights stretched.
 
     A glossy card under a lamp has a bright patch across the code where the
@@ -253,7 +255,7 @@ def _glare(gray: "np.ndarray") -> list[_View]:
     import cv2
     import numpy as np
 
-    small, factor = _at_most_side(gray, 400)
+    small, _ = _at_most_side(gray, 400)
     kernel = max(3, (min(small.shape) // 20) | 1)
     background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel)))
     background = cv2.GaussianBlur(background, (0, 0), kernel / 2)
@@ -263,7 +265,7 @@ def _glare(gray: "np.ndarray") -> list[_View]:
     return [_View(flat), _View(cv2.LUT(gray, table))]
 
 
-def _crops(gray: "np.ndarray") -> list[_View]:
+def _crops(gray: np.ndarray) -> list[_View]:
     """Regions a detector finds, cropped with a margin and zoomed to ~900 px."""
     import cv2
     import numpy as np
@@ -294,7 +296,7 @@ def _crops(gray: "np.ndarray") -> list[_View]:
     return views
 
 
-def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int]]:
+def _finder_pattern_regions(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Bounding boxes of clusters of square, nested contours (QR finder patterns)."""
     import cv2
     import numpy as np
@@ -336,7 +338,7 @@ def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int
     return regions  # type: ignore[return-value]
 
 
-def _at_most_side(gray: "np.ndarray", side: int) -> tuple["np.ndarray", float]:
+def _at_most_side(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     """``gray`` shrunk (area interpolation) so its longer side is at most ``side``; and the factor."""
     import cv2
 
@@ -349,23 +351,23 @@ def _at_most_side(gray: "np.ndarray", side: int) -> tuple["np.ndarray", float]:
 
 #: The slow detectors (OpenCV's, WeChat's, zbar) see at most this many pixels:
 #: their time and memory grow with the image, a card's code does not.
-DETECTOR_MAX_PIXELS = 4_000_000
+DETECTOR_MAX_PIXELS = 2_000_000
 
 
-def _at_most(gray: "np.ndarray", pixels: int) -> tuple["np.ndarray", float]:
+def _at_most(gray: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
     """``gray`` shrunk to at most ``pixels`` pixels; and the factor."""
     if gray.size <= pixels:
         return gray, 1.0
     return _at_most_side(gray, int(max(gray.shape) * (pixels / gray.size) ** 0.5))
 
 
-def _detector_view(gray: "np.ndarray") -> list[_View]:
+def _detector_view(gray: np.ndarray) -> list[_View]:
     small, factor = _at_most(gray, DETECTOR_MAX_PIXELS)
     return [_View(small, factor)]
 
 
 #: The ladder: (step name, transform, backends tried on its images), in order.
-LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]], ...] = (
+LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
     ("sharpen", _sharpen, ("zxing",)),
     ("sharpen_strong", _sharpen_strong, ("zxing",)),
@@ -386,7 +388,7 @@ LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]]
 MIN_SIDE = 21
 
 
-def _gray(image: "np.ndarray") -> "np.ndarray":
+def _gray(image: np.ndarray) -> np.ndarray:
     import cv2
 
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -446,6 +448,37 @@ def _inside(point: tuple[float, float], corners: Corners, margin: float = 0.25) 
     return abs(point[0] - cx) <= half_w and abs(point[1] - cy) <= half_h
 
 
+#: Steps after the first see the image shrunk to at most this many pixels
+#: (a 12 MP photo to about 2300x1700): their time and memory grow with the
+#: image, and a code that needs them is large in such a photo. The first step
+#: (zxing-cpp, which tries its own down-scaled copies) and the crop step (which
+#: zooms into the full-resolution image) see every pixel.
+WORK_MAX_PIXELS = 4_000_000
+FULL_RESOLUTION_STEPS = frozenset({"gray", "crop"})
+
+
+def _within(view: _View, source: _View) -> _View:
+    """``view`` (made from ``source.image``) mapped straight to the original image."""
+    return _View(
+        view.image,
+        view.scale * source.scale,
+        (view.offset[0] / source.scale + source.offset[0], view.offset[1] / source.scale + source.offset[1]),
+    )
+
+
+def _around(gray: "np.ndarray", corners: Corners) -> _View:
+    """The full-resolution region around a located code: its box grown by its size on every side."""
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.6 + 8
+    height, width = gray.shape
+    x0, y0 = max(int(min(xs) - margin), 0), max(int(min(ys) - margin), 0)
+    x1, y1 = min(int(max(xs) + margin) + 1, width), min(int(max(ys) + margin) + 1, height)
+    import numpy as np
+
+    return _View(np.ascontiguousarray(gray[y0:y1, x0:x1]), 1.0, (float(x0), float(y0)))
+
+
 def _side(corners: Corners) -> float:
     xs = [x for x, _ in corners]
     ys = [y for _, y in corners]
@@ -478,7 +511,7 @@ def decode(
     time_budget: float = DEFAULT_TIME_BUDGET,
     find_all: bool = False,
     accept: Callable[[str], bool] | None = None,
-    on_step: Callable[[str, "np.ndarray"], None] | None = None,
+    on_step: Callable[[str, np.ndarray], None] | None = None,
 ) -> list[QrPayload]:
     """Find the QR codes on ``image`` and return their payloads.
 
@@ -519,9 +552,10 @@ def decode(
     gray = _gray(load_image(image, max_pixels=max_pixels, color_order=color_order))  # type: ignore[arg-type]
     if min(gray.shape) < MIN_SIDE:
         return []
+    work = _View(*_at_most(gray, WORK_MAX_PIXELS))
     found: dict[str, QrPayload] = {}
     accepted: set[str] = set()
-    unread: list[tuple[float, float]] = []  # centres of located codes no step has read yet
+    unread: list[Corners] = []  # located codes that no step has read yet
     ran_a_step = False  # the first step always runs, whatever the budget
     slowest_step = 0.0  # seconds: a step is not started unless one as slow would end within the budget
     for step, transform, step_backends in LADDER:
@@ -534,38 +568,45 @@ def decode(
         if ran_a_step and elapsed + slowest_step > time_budget:  # this step would likely end past the budget
             break
         ran_a_step = True
-        try:
-            views = transform(gray)
-        except Exception as error:  # an odd shape or size must not end the ladder
-            log.debug("vssid_id: step %s skipped: %s", step, type(error).__name__)
-            continue
-        for view in views:
-            if on_step is not None:
-                on_step(step, view.image)
-            for name in names:
-                hits, misses = _backends.read_and_locate(name, view.image)
-                for corners in misses:
-                    corners = view.to_original(corners)
-                    centre = _centre(corners)
-                    if _plausible_second_code(corners, [payload.corners for payload in found.values()]) \
-                            and not any(_inside(centre, payload.corners) for payload in found.values()):
-                        unread.append(centre)
-                for hit in hits:
-                    corners = view.to_original(hit.corners)
-                    unread = [centre for centre in unread if not _inside(centre, corners)]
-                    if hit.text in found:
-                        continue
-                    found[hit.text] = QrPayload(
-                        text=hit.text,
-                        raw=hit.raw,
-                        corners=corners,
-                        backend=hit.backend,
-                        step=step,
-                        elapsed=time.perf_counter() - start,
-                        ec_level=hit.ec_level,
-                    )
-                    if accept is None or accept(hit.text):
-                        accepted.add(hit.text)
+        if accepted and not find_all:  # only located, unread codes are left: look there alone
+            sources = [_around(gray, corners) for corners in unread]
+        elif step in FULL_RESOLUTION_STEPS:
+            sources = [_View(gray)]
+        else:
+            sources = [work]
+        for source in sources:
+            try:
+                views = [_within(view, source) for view in transform(source.image)]
+            except Exception as error:  # an odd shape or size must not end the ladder
+                log.debug("vssid_id: step %s skipped: %s", step, type(error).__name__)
+                continue
+            for view in views:
+                if on_step is not None:
+                    on_step(step, view.image)
+                for name in names:
+                    hits, misses = _backends.read_and_locate(name, view.image)
+                    read = [payload.corners for payload in found.values()]
+                    for corners in map(view.to_original, misses):
+                        centre = _centre(corners)
+                        if _plausible_second_code(corners, read) and not any(
+                                _inside(centre, quad) for quad in [*read, *unread]):
+                            unread.append(corners)
+                    for hit in hits:
+                        corners = view.to_original(hit.corners)
+                        unread = [quad for quad in unread if not _inside(_centre(quad), corners)]
+                        if hit.text in found:
+                            continue
+                        found[hit.text] = QrPayload(
+                            text=hit.text,
+                            raw=hit.raw,
+                            corners=corners,
+                            backend=hit.backend,
+                            step=step,
+                            elapsed=time.perf_counter() - start,
+                            ec_level=hit.ec_level,
+                        )
+                        if accept is None or accept(hit.text):
+                            accepted.add(hit.text)
         slowest_step = max(slowest_step, time.perf_counter() - start - elapsed)
     if accepted and not find_all:
         return [payload for text, payload in found.items() if text in accepted]
