@@ -271,15 +271,13 @@ def _crops(gray: np.ndarray) -> list[_View]:
     import numpy as np
 
     regions: list[tuple[int, int, int, int]] = []
-    try:
-        found, points = cv2.QRCodeDetector().detectMulti(_at_most(gray, DETECTOR_MAX_PIXELS)[0])
+    small, factor = _at_most(gray, DETECTOR_MAX_PIXELS)
+    if _backends.opencv_can_look(small):
+        found, points = cv2.QRCodeDetector().detectMulti(small)
         if found and points is not None:
-            factor = _at_most(gray, DETECTOR_MAX_PIXELS)[1]
             for quad in points:
                 x, y, w, h = cv2.boundingRect((quad / factor).astype(np.float32))
                 regions.append((x, y, w, h))
-    except cv2.error:
-        pass
     regions += _finder_pattern_regions(gray)
     views = []
     height, width = gray.shape
