@@ -323,7 +323,7 @@ def _step_views(decoder, step, transform, gray):  # type: ignore[no-untyped-def]
     return [decoder._within(view, source) for view in transform(source.image)]
 
 
-def step_table(items) -> str:
+def step_table(items, save: Path | None = None) -> str:
     """Each ladder step alone: images read per bucket, what it adds, median ms.
 
     "adds" counts the images this step reads that no step before it in the
@@ -336,6 +336,7 @@ def step_table(items) -> str:
     read_by: dict = defaultdict(set)
     hits: dict = defaultdict(lambda: defaultdict(int))
     times: dict = defaultdict(list)
+    per_image: dict = {}
     for index, (bucket, path, payloads) in enumerate(items):
         gray = decoder._gray(load_image(path))
         for step, transform, names in decoder.LADDER:
@@ -346,9 +347,12 @@ def step_table(items) -> str:
                     if name in usable:
                         texts |= {hit.text for hit in backends.read(name, view.image)}
             times[step].append(time.perf_counter() - start)
+            per_image.setdefault(str(path), {})[step] = [set(payloads) <= texts, round(1000 * times[step][-1], 1)]
             if set(payloads) <= texts:
                 hits[step][bucket] += 1
                 read_by[step].add(index)
+    if save:
+        save.write_text(json.dumps(per_image, indent=1), encoding="utf-8")
     lines = ["| step | " + " | ".join(buckets) + " | all | adds | median ms |", "|" + "---|" * (len(buckets) + 4)]
     seen: set = set()
     for step, _, _ in decoder.LADDER:
@@ -403,7 +407,7 @@ def main() -> None:
     parser.add_argument("--sets", nargs="*",
                         help="with --realqr: only sets whose name starts with these, or these images")
     parser.add_argument("--readers", nargs="*", help="with --realqr: only these readers")
-    parser.add_argument("--save", type=Path, help="with --realqr: write per-image results (JSON) here")
+    parser.add_argument("--save", type=Path, help="with --realqr or --steps: write per-image results (JSON) here")
     args = parser.parse_args()
 
     if args.realqr:
@@ -429,7 +433,7 @@ def main() -> None:
             items += load_set(shared, "shared")
         chosen = readers()
         results = run(items, chosen)
-        steps = step_table(items) if args.steps else ""
+        steps = step_table(items, args.save) if args.steps else ""
 
     print(f"# {platform.python_implementation()} {platform.python_version()}, {platform.machine()}, "
           f"backends: {', '.join(backends.available())}; {len(items)} images, seed {args.seed}")

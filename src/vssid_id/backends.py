@@ -118,7 +118,7 @@ OPENCV_MAX_ASPECT = 10.0
 
 def opencv_can_look(gray: np.ndarray) -> bool:
     """Whether OpenCV's detector may run on ``gray`` in reasonable time (see :data:`OPENCV_MAX_ASPECT`)."""
-    return max(gray.shape[:2]) <= OPENCV_MAX_ASPECT * min(gray.shape[:2])
+    return bool(max(gray.shape[:2]) <= OPENCV_MAX_ASPECT * min(gray.shape[:2]))
 
 
 def _opencv(gray: np.ndarray) -> list[Hit]:

@@ -1,37 +1,46 @@
 """Image → QR payloads: the backends run over a ladder of preprocessing steps.
 
 The ladder is tried in order, cheapest first, only while nothing acceptable
-has been found and the time budget lasts. Each step makes one or more images
-from the grayscale original and runs one or more backends on them. The order
-was measured, not guessed: ``bench/bench_decode.py --steps`` runs every step
-alone on every image of the synthetic set, and the steps that read the most
-images the earlier steps miss, per millisecond, come first (numbers in
-docs/benchmarks.md):
+has been found (or a located code is still unread) and the time budget
+lasts. Each step makes one or more images from the grayscale original and
+runs one or more backends on them. The order was measured, not guessed:
+``bench/bench_decode.py --steps`` (synthetic card photos) and
+``--realqr --steps`` (public real photos) run every step alone on every
+image, and a greedy choice by "images the earlier steps miss, per
+millisecond" over both sets gives this order (numbers in docs/benchmarks.md):
 
 ==================  =============================================================
 step                what it does
 ==================  =============================================================
-``gray``            zxing-cpp on the grayscale image as it is (zxing-cpp itself
-                    also tries the inverted image, 90° rotations and
-                    down-scaled copies)
-``sharpen``         light unsharp mask (sigma 1) — mild blur, soft focus
-``sharpen_strong``  strong unsharp mask (sigma 3) — heavy blur
-``upscale``         ×2 cubic up-scaling, then sharpening — codes under ~2 pixels
-                    per module (skipped above 4 megapixels)
-``threshold``       adaptive thresholding — shadows, low contrast
-``clahe``           local contrast equalisation — uneven light, glare
-``opencv``          OpenCV's detector, a different locator
+``gray``            zxing-cpp on the grayscale image as it is, full resolution
+                    (zxing-cpp itself also tries the inverted image, 90°
+                    rotations and down-scaled copies)
+``sharpen_strong``  strong unsharp mask (sigma 3, amount 2) — blur
+``glare``           two views: the light flattened (divided by the local
+                    background), and the highlights stretched (gamma 3) —
+                    glare on a glossy card, bright spots, over-exposure
+``upscale_deblur``  ×2 cubic up-scaling, then a wide, strong unsharp mask
+                    (sigma 3, amount 2.5) — small *and* blurred codes (images
+                    up to 3 megapixels)
+``threshold``       adaptive thresholding against the local mean — shadows,
+                    low contrast
 ``zbar``            pyzbar, when libzbar is installed
-``crop``            crop and zoom on regions located by OpenCV's detector and
-                    by clusters of finder patterns, read by zxing-cpp and OpenCV
+``clahe``           local contrast equalisation — uneven light
+``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
+                    the edges (×2 first on small images) — defocus
+``opencv``          OpenCV's detector, a different locator
 ==================  =============================================================
 
-The last four steps read nothing on the synthetic set that the first ones miss;
-they stay, last, for what it does not model (damaged codes, odd printing),
-and cost time only on images where everything before them failed.
+Steps measured and left out because they read nothing the steps above miss,
+on either set: light sharpening (sigma 1), ×2 up-scaling with light
+sharpening, WeChat-style binarisations (adaptive mean over a small and a wide
+window, Otsu), and crops zoomed around OpenCV's detections and finder-pattern
+clusters. ``opencv`` reads nothing the others miss either; it stays, last, so
+that ``backends=["opencv"]`` has a step to run.
 
-Corners are mapped back to the original image's coordinates whatever step
-found the code.
+Steps after the first see the image shrunk to at most 4 megapixels (see
+:data:`WORK_MAX_PIXELS`). Corners are mapped back to the original image's
+coordinates whatever step found the code.
 """
 
 from __future__ import annotations
@@ -115,10 +124,6 @@ def _unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
     return cv2.addWeighted(gray, 1.0 + amount, blurred, -amount, 0)
 
 
-def _sharpen(gray: np.ndarray) -> list[_View]:
-    return [_View(_unsharp(gray, 1.0, 1.0))]
-
-
 def _sharpen_strong(gray: np.ndarray) -> list[_View]:
     return [_View(_unsharp(gray, 3.0, 2.0))]
 
@@ -134,11 +139,6 @@ def _doubled(gray: np.ndarray) -> np.ndarray | None:
     if gray.size > UPSCALE_MAX_PIXELS:
         return None
     return cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-
-
-def _upscale(gray: np.ndarray) -> list[_View]:
-    bigger = _doubled(gray)
-    return [] if bigger is None else [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
 
 
 def _upscale_deblur(gray: np.ndarray) -> list[_View]:
@@ -223,26 +223,6 @@ def _threshold(gray: np.ndarray) -> list[_View]:
     return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 5))]
 
 
-def _binarize(gray: np.ndarray) -> list[_View]:
-    """Binarisations in the style of WeChat's decoder (a small and a wide local mean, a global one).
-
-    WeChat QR runs ZXing's core behind several binarisers (hybrid, adaptive
-    mean, fast window); zxing-cpp's own binariser is the hybrid one, so the
-    views here are the others: thresholds against the local mean over a small
-    window (a few modules) and over a wide one (an eighth of the image), and
-    Otsu's global threshold.
-    """
-    import cv2
-
-    side = min(gray.shape)
-    views = []
-    for block, offset in ((25, 10), (max(31, (side // 8) | 1), 10)):
-        views.append(_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY,
-                                                 block, offset)))
-    views.append(_View(cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)[1]))
-    return views
-
-
 def _glare(gray: np.ndarray) -> list[_View]:
     """Glare: the light flattened (each pixel divided by the local background), then highlights stretched.
 
@@ -263,77 +243,6 @@ def _glare(gray: np.ndarray) -> list[_View]:
     flat = cv2.divide(gray, background, scale=255)
     table = np.array([255.0 * (i / 255.0) ** 3 for i in range(256)]).clip(0, 255).astype(np.uint8)
     return [_View(flat), _View(cv2.LUT(gray, table))]
-
-
-def _crops(gray: np.ndarray) -> list[_View]:
-    """Regions a detector finds, cropped with a margin and zoomed to ~900 px."""
-    import cv2
-    import numpy as np
-
-    regions: list[tuple[int, int, int, int]] = []
-    small, factor = _at_most(gray, DETECTOR_MAX_PIXELS)
-    if _backends.opencv_can_look(small):
-        found, points = cv2.QRCodeDetector().detectMulti(small)
-        if found and points is not None:
-            for quad in points:
-                x, y, w, h = cv2.boundingRect((quad / factor).astype(np.float32))
-                regions.append((x, y, w, h))
-    regions += _finder_pattern_regions(gray)
-    views = []
-    height, width = gray.shape
-    for x, y, w, h in regions[:4]:
-        margin = max(w, h) // 3 + 8
-        x0, y0 = max(x - margin, 0), max(y - margin, 0)
-        x1, y1 = min(x + w + margin, width), min(y + h + margin, height)
-        if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
-            continue
-        crop = gray[y0:y1, x0:x1]
-        scale = 900.0 / max(crop.shape)
-        zoomed = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        views.append(_View(zoomed, scale, (float(x0), float(y0))))
-    return views
-
-
-def _finder_pattern_regions(gray: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Bounding boxes of clusters of square, nested contours (QR finder patterns)."""
-    import cv2
-    import numpy as np
-
-    small, small_scale = _at_most_side(gray, 1000)
-    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 7)
-    contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return []
-    centres = []
-    for index, contour in enumerate(contours):
-        child = hierarchy[0][index][2]
-        if child < 0 or hierarchy[0][child][2] < 0:  # need two nested levels
-            continue
-        x, y, w, h = cv2.boundingRect(contour)
-        if w < 6 or h < 6 or not 0.5 < w / h < 2.0:
-            continue
-        centres.append((x + w / 2, y + h / 2, max(w, h)))
-    if len(centres) < 3:
-        return []
-    points = np.array([(cx, cy) for cx, cy, _ in centres], np.float32)
-    size = float(np.median([s for _, _, s in centres]))
-    # Group finder patterns that lie within ~12 pattern sizes of each other.
-    groups: list[list[int]] = []
-    for i in range(len(points)):
-        for group in groups:
-            if np.linalg.norm(points[group[0]] - points[i]) < 12 * size:
-                group.append(i)
-                break
-        else:
-            groups.append([i])
-    regions = []
-    for group in sorted(groups, key=len, reverse=True):
-        if len(group) < 3:
-            continue
-        x, y, w, h = cv2.boundingRect(points[group])
-        pad = size
-        regions.append(tuple(int(v / small_scale) for v in (x - pad, y - pad, w + 2 * pad, h + 2 * pad)))
-    return regions  # type: ignore[return-value]
 
 
 def _at_most_side(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
@@ -367,18 +276,14 @@ def _detector_view(gray: np.ndarray) -> list[_View]:
 #: The ladder: (step name, transform, backends tried on its images), in order.
 LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
-    ("sharpen", _sharpen, ("zxing",)),
     ("sharpen_strong", _sharpen_strong, ("zxing",)),
-    ("upscale_deblur", _upscale_deblur, ("zxing",)),
-    ("upscale", _upscale, ("zxing",)),
-    ("threshold", _threshold, ("zxing",)),
     ("glare", _glare, ("zxing",)),
-    ("clahe", _clahe, ("zxing",)),
-    ("binarize", _binarize, ("zxing",)),
-    ("deconvolve", _deconvolve, ("zxing",)),
+    ("upscale_deblur", _upscale_deblur, ("zxing",)),
+    ("threshold", _threshold, ("zxing",)),
     ("zbar", _detector_view, ("zbar",)),
+    ("clahe", _clahe, ("zxing",)),
+    ("deconvolve", _deconvolve, ("zxing",)),
     ("opencv", _detector_view, ("opencv",)),
-    ("crop", _crops, ("zxing", "opencv")),
 )
 
 #: Images with fewer pixels than this across or down hold no QR code: the
@@ -449,10 +354,10 @@ def _inside(point: tuple[float, float], corners: Corners, margin: float = 0.25) 
 #: Steps after the first see the image shrunk to at most this many pixels
 #: (a 12 MP photo to about 2300x1700): their time and memory grow with the
 #: image, and a code that needs them is large in such a photo. The first step
-#: (zxing-cpp, which tries its own down-scaled copies) and the crop step (which
-#: zooms into the full-resolution image) see every pixel.
+#: (zxing-cpp, which tries its own down-scaled copies) sees every pixel, and
+#: so do the crops around located, unread codes.
 WORK_MAX_PIXELS = 4_000_000
-FULL_RESOLUTION_STEPS = frozenset({"gray", "crop"})
+FULL_RESOLUTION_STEPS = frozenset({"gray"})
 
 
 def _within(view: _View, source: _View) -> _View:
@@ -464,7 +369,7 @@ def _within(view: _View, source: _View) -> _View:
     )
 
 
-def _around(gray: "np.ndarray", corners: Corners) -> _View:
+def _around(gray: np.ndarray, corners: Corners) -> _View:
     """The full-resolution region around a located code: its box grown by its size on every side."""
     xs = [x for x, _ in corners]
     ys = [y for _, y in corners]
@@ -489,7 +394,7 @@ def _plausible_second_code(located: Corners, read: list[Corners]) -> bool:
     zxing-cpp's located symbols include degenerate ones (no area) and parts of
     the codes it did read; on multi-code photos (several cards, a sheet of
     labels) the codes have similar sizes. So: at least ``MIN_SIDE`` pixels
-    across, and (when codes were read) between 0.6 and 1.7 times their sizes.
+    across, and (when codes were read) between 0.4 and 2.5 times their sizes.
     """
     side = _side(located)
     if side < MIN_SIDE:
@@ -497,7 +402,7 @@ def _plausible_second_code(located: Corners, read: list[Corners]) -> bool:
     if not read:
         return True
     sides = [_side(corners) for corners in read]
-    return 0.6 * min(sides) <= side <= 1.7 * max(sides)
+    return 0.4 * min(sides) <= side <= 2.5 * max(sides)
 
 
 def decode(
