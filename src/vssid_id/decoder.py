@@ -468,7 +468,7 @@ def decode(
     gray = _gray(load_image(image, max_pixels=max_pixels, color_order=color_order))  # type: ignore[arg-type]
     if min(gray.shape) < MIN_SIDE:
         return []
-    work = _View(*_at_most(gray, WORK_MAX_PIXELS))
+    work: _View | None = None  # the shrunk copy, made when a step first needs it
     found: dict[str, QrPayload] = {}
     accepted: set[str] = set()
     unread: list[Corners] = []  # located codes that no step has read yet
@@ -487,10 +487,12 @@ def decode(
         if accepted and not find_all:  # only located, unread codes are left: look there
             sources = [_around(gray, corners) for corners in unread]
             if len(found) >= 2:  # a sheet of codes: others may not have been located at all
+                work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
                 sources.append(work)
         elif step in FULL_RESOLUTION_STEPS:
             sources = [_View(gray)]
         else:
+            work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
             sources = [work]
         for source in sources:
             try:
