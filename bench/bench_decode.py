@@ -26,6 +26,15 @@ What it does, in one run:
 4. Prints, per bucket, the rate and the median / 95th-percentile time per
    frame of each reader, then the 1080p timing: a readable card photo in a
    1920x1080 frame, ``frames`` repetitions, vssid_id against zxing-cpp alone.
+
+With ``--realqr`` it runs the public real photos of ``../shared/data/realqr``
+instead (``VSSID_SHARED`` names another shared/ folder), scored by that
+folder's README rule (bench/realqr.py): per set, photos read and median / p95
+ms of ``vssid_id.decode(bgr)`` (default options), zxing-cpp alone, OpenCV,
+WeChat QR without models (when ``cv2`` is opencv-contrib) and zbar (when
+libzbar is present); ``--readers`` picks some, ``--sets`` restricts to sets
+or images, ``--save`` writes per-image results as JSON. ``--realqr --steps``
+runs every ladder step alone on the photos instead.
 """
 
 from __future__ import annotations

@@ -17,6 +17,8 @@ Cases (at the default 50 MP pixel limit):
   have something to look at;
 * ``thin`` — a 1x49,999,999 grayscale image (the shape of the 67-byte PNG of
   issue 10 item 3, after loading);
+* ``strip`` — 21x2,380,952 (50 MP): the thinnest image that can hold a
+  QR code, so the whole ladder runs on it;
 * ``photo12`` — a 12 MP photo (4000x3000), the common phone size, for scale.
 """
 
@@ -45,6 +47,9 @@ rng = np.random.default_rng(7)
 if case == "thin":
     image = np.full((1, 49_999_999), 255, np.uint8)
     image[0, ::7] = 0
+elif case == "strip":
+    image = np.full((21, 2_380_952), 255, np.uint8)
+    image[:, ::7] = 0
 else:
     h, w = (6000, 8000) if case == "photo48" else (3000, 4000)
     image = rng.integers(90, 170, (h // 8, w // 8, 3), dtype=np.uint8).repeat(8, 0).repeat(8, 1)
@@ -65,7 +70,7 @@ print(json.dumps({"case": case, "pixels": int(image.shape[0] * image.shape[1]), 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("cases", nargs="*", default=["photo12", "photo48", "thin"])
+    parser.add_argument("cases", nargs="*", default=["photo12", "photo48", "thin", "strip"])
     args = parser.parse_args()
     print("| case | pixels | input MB | peak RSS above the input, MB | decode() s |")
     print("|---|---:|---:|---:|---:|")
