@@ -59,7 +59,9 @@ def test_compact_date_matches_the_plain_rule(text):
     assert _result(parse_compact_date, text) == _reference(_COMPACT, text)
 
 
-@pytest.mark.parametrize("text", ["2000-1-01", "+1/01/2000", " 1/01/2000", "1_/01/2000", "٣1/01/2000", "31/02/2000", "00/01/2000"])
+@pytest.mark.parametrize(
+    "text", ["2000-1-01", "+1/01/2000", " 1/01/2000", "1_/01/2000", "٣1/01/2000", "31/02/2000", "00/01/2000"]
+)
 def test_lax_spellings_are_refused(text):
     with pytest.raises(MalformedPayload) as info:
         parse_slash_date(text, "valid_from")

@@ -282,3 +282,9 @@ def test_today_may_be_a_datetime():
     from datetime import datetime
 
     assert vssid_id.parse(CCCD.to_payload(), today=datetime(2026, 11, 25, 23, 59)) == CCCD
+
+
+def test_the_package_exports_exactly_its_lazy_names():
+    assert set(vssid_id.__all__) == {"__version__", *vssid_id._LAZY}
+    for name in vssid_id.__all__:
+        assert getattr(vssid_id, name) is not None, name

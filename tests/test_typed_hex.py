@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from vssid_id.errors import MalformedPayload
 from vssid_id.gender import Gender
 from vssid_id.synthetic import synthetic_address, synthetic_name
+from vssid_id.text import is_card_text
 from vssid_id.typed_hex import VIETNAMESE_LETTERS, hex_field_text, typed_keys
 
 _GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
@@ -87,9 +88,9 @@ def test_vni_typed_hex_is_repaired():
 
 def test_hex_digits_alone_are_hex_and_must_decode_to_card_text():
     # A plain-text name made of hex digits is not silently decoded: "75" would be "u".
-    for value, message in [("75", "plausible"), ("7565", "plausible"), ("1234", "plausible"),
+    for value, message in [("75", "plausible"), ("7565", "plausible"), ("1234", r"forbidden character U\+0012"),
                            ("ABE", "odd number"), ("Ba", "valid UTF-8"), ("c3", "valid UTF-8"),
-                           ("4c0a41", "plausible")]:
+                           ("4c0a41", r"forbidden character U\+000A")]:
         with pytest.raises(MalformedPayload, match=message) as info:
             hex_field_text(value, "full_name")
         assert info.value.field == "full_name"
@@ -120,9 +121,9 @@ def test_upper_case_hex_and_upper_case_typed_letters():
     assert hex_field_text(type_telex(hex_name), "full_name") == "Lê Đức"
 
 
-def test_invisible_characters_are_not_card_text():
-    for text in ("Lê\u00adAn", "Lê\u202eAn", "Lê\tAn"):
-        with pytest.raises(MalformedPayload, match="plausible"):
+def test_invisible_characters_are_refused_by_name():
+    for text in ("Lê\u00adAn", "Lê \u202eAn", "Lê\tAn", "Lê \u3164An"):
+        with pytest.raises(MalformedPayload, match=rf"forbidden character U\+{ord(text[-3]):04X}"):
             hex_field_text(text.encode().hex(), "full_name")
 
 
@@ -215,3 +216,81 @@ def test_anything_gives_text_none_or_our_error(value):
         assert error.__context__ is None and error.field == "address"
         return
     assert result is None or isinstance(result, str)
+
+
+# --- typing behaviours the repair does not model: refused or right, never another text ----------
+
+
+def type_telex_with_undo(keys: str) -> str:
+    """Telex with its undo keys: a third ``a`` after ``â`` gives ``aa``, a second ``f`` removes the accent."""
+    out: list[str] = []
+    for key in keys:
+        last = out[-1] if out else ""
+        base, shape, tone = _parts(last) if last else ("", "", "")
+        if key in "ae" and base == key and shape == _CIRCUMFLEX:
+            out[-1] = _compose(base, "", tone)
+            out.append(key)
+        elif key in "ae" and base == key and not shape:
+            out[-1] = _compose(base, _CIRCUMFLEX, tone)
+        elif key == "d" and last in ("d", "đ"):
+            out[-1:] = ["đ"] if last == "d" else ["d", "d"]
+        elif key == "f" and base in ("a", "e") and tone == _GRAVE:
+            out[-1] = _compose(base, shape, "")
+            out.append("f")
+        elif key == "f" and base in ("a", "e") and not tone:
+            out[-1] = _compose(base, shape, _GRAVE)
+        else:
+            out.append(key)
+    return "".join(out)
+
+
+def type_vni_tone_on_word(keys: str) -> str:
+    """VNI placing a tone digit on the last ``a``/``e`` of the run of letters before it."""
+    out: list[str] = []
+    for key in keys:
+        if key in _VNI_TONES:
+            index = len(out) - 1
+            while index >= 0 and out[index].isalpha() and _parts(out[index])[0].lower() not in "ae":
+                index -= 1
+            if index >= 0 and out[index].isalpha() and not _parts(out[index])[2]:
+                base, shape, _ = _parts(out[index])
+                out[index] = _compose(base, shape, _VNI_TONES[key])
+                continue
+        out.append(key)
+    return "".join(out)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_names.map(lambda n: (n, "full_name")), _addresses.map(lambda a: (a, "address"))),
+       st.sampled_from([type_telex_with_undo, type_vni_tone_on_word]))
+def test_unmodelled_typing_is_refused_or_read_right_never_misread(case, typist):
+    text, field = case
+    typed = typist(text.encode().hex())
+    try:
+        result = hex_field_text(typed, field)
+    except MalformedPayload:
+        return
+    assert result == text
+
+
+def _latin_letter(char):
+    # The Latin blocks a Vietnamese card's letters come from, by the Unicode names of the letters.
+    return char.isalpha() and unicodedata.name(char, "").startswith("LATIN ") and char <= "\u1eff"
+
+
+def _plain_name_rule(text):
+    """Two or more words split on spaces, each made of Latin letters, combining
+    marks and . ' - only, whose first character after any . ' - is a letter
+    (a mark cannot start a word)."""
+    words = text.split(" ")
+    return len([w for w in words if w]) >= 2 and all(w for w in words[:1] + words[-1:]) and all(
+        _latin_letter(word.lstrip(".'-")[:1])
+        and all(_latin_letter(c) or unicodedata.combining(c) or c in ".'-" for c in word)
+        for word in words if word
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="aB_-.' 1\u00a0\t½ễ\u00adĐсΑＡµ\u0301")))
+def test_is_card_text_for_names_is_the_plain_rule(text):
+    assert is_card_text(text, "full_name") == _plain_name_rule(text)

@@ -57,6 +57,17 @@ _LAZY = {
     "BackendUnavailable": "errors",
     "CameraError": "errors",
     "scan_camera": "camera",
+    "convert_address": "addresses",
+    "AddressConversion": "addresses",
+    "prefill": "registration",
+    "Registration": "registration",
+    "Conflict": "registration",
+    "Note": "registration",
+    "mask_registration": "masking",
+    "identity_card_valid_until": "expiry",
+    "RegistrationError": "errors",
+    "NoCard": "errors",
+    "TooManyCards": "errors",
 }
 
 __all__ = [
@@ -94,9 +105,21 @@ __all__ = [
     "BackendUnavailable",
     "CameraError",
     "scan_camera",
+    "convert_address",
+    "AddressConversion",
+    "prefill",
+    "Registration",
+    "Conflict",
+    "Note",
+    "mask_registration",
+    "identity_card_valid_until",
+    "RegistrationError",
+    "NoCard",
+    "TooManyCards",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .addresses import AddressConversion, convert_address
     from .camera import scan_camera
     from .decoder import QrPayload, decode, decode_frames
     from .errors import (
@@ -111,15 +134,20 @@ if TYPE_CHECKING:  # pragma: no cover
         InvalidFormat,
         InvalidLength,
         MalformedPayload,
+        NoCard,
         PayloadError,
+        RegistrationError,
+        TooManyCards,
         UnknownPayloadKind,
         VssidError,
     )
+    from .expiry import identity_card_valid_until
     from .gender import Gender
     from .image_input import load_image
-    from .masking import mask_record
+    from .masking import mask_record, mask_registration
     from .parsing import parse, parse_bhyt, parse_cccd, payload_kind
     from .records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
+    from .registration import Conflict, Note, Registration, prefill
     from .scanner import ScanResult, scan
 
 

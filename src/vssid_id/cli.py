@@ -1,32 +1,56 @@
 """``vssid-scan``: read the QR codes of CCCD / Căn cước / BHYT cards from images.
 
 Heavy libraries (OpenCV, zxing-cpp, Pillow, pydantic) are imported only once
-there is work to do, so ``--help`` and ``--version`` start instantly.
+there is work to do, so ``--help`` and ``--version`` start instantly. The batch
+itself (reading inputs with a byte cap, the worker pool) is in
+:mod:`vssid_id.batch`, the way lines are written (encodings, text layout) in
+:mod:`vssid_id.cli_output`; this module parses the options, runs the sources
+in turn and decides the exit code.
+
+Nothing here ends in a traceback: every input's problem is one line (one JSON
+object with ``--json``) and an exit code; a closed stdout and Ctrl-C end the run
+quietly with their own codes.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import io
+import os
+import re
 import sys
 import time
+from contextlib import closing
 from pathlib import Path
-from typing import Any, Iterable, Iterator, TextIO
+from typing import Any, NoReturn
 
 from . import __version__
+from .cli_output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line, write_text
 
-# Exit codes (also in --help and README.md).
+# Exit codes (also in --help and README.md). When several apply, the highest wins.
 EXIT_OK = 0
 EXIT_NO_CODE = 1
-EXIT_INVALID = 2
+EXIT_INVALID = 2  # also: --form found conflicts between the cards
 EXIT_USAGE = 64  # EX_USAGE from sysexits.h
-EXIT_NO_INPUT = 66  # EX_NOINPUT: a file is missing, unreadable or not an image
+EXIT_NO_INPUT = 66  # EX_NOINPUT: an input is missing, unreadable, not an image or too large
+EXIT_SOFTWARE = 70  # EX_SOFTWARE: reading an input failed unexpectedly (a bug, out of memory, a worker died)
+EXIT_CANT_CREATE = 73  # EX_CANTCREAT: --debug-dir cannot be created or written
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `tool | head`
 
-IMAGE_SUFFIXES = frozenset(
-    {".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif", ".pgm", ".ppm"}
+EXIT_CODES = (
+    EXIT_OK, EXIT_NO_CODE, EXIT_INVALID, EXIT_USAGE, EXIT_NO_INPUT,
+    EXIT_SOFTWARE, EXIT_CANT_CREATE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE,
 )
 
 _EPILOG = f"""\
+what is reported:
+  By default, every card found on an image: each QR code whose payload is a
+  valid CCCD / Căn cước or BHYT record (a BHYT card and a CCCD side by side
+  give two records); an image whose codes are none of them reports those
+  codes with the reason they are not a card. --all runs every decoder step and
+  reports every QR code on the image, cards or not.
+
 masking:
   Personal data (numbers, names, addresses, dates of birth) is masked by
   default in every output, text or JSON, terminal or not, so that output
@@ -34,30 +58,84 @@ masking:
   names their initials, addresses their province, dates of birth their year.
   --no-mask prints everything as the card holds it.
 
+inputs:
+  Files must be regular files (a device or FIFO is refused: pipe it in with
+  -) of at most --max-bytes bytes. Text output escapes what the terminal
+  cannot show; --json lines are UTF-8 JSON, with every byte of a file name
+  that is not UTF-8 written as \\udcXX (Python's surrogateescape).
+
 exit codes:
-  {EXIT_OK}   every input was read and every code is a valid card record
-  {EXIT_NO_CODE}   at least one image had no readable QR code (or --camera timed out)
-  {EXIT_INVALID}   a QR code was read but its payload is not a valid card record
-  {EXIT_USAGE}  usage error (bad options)
-  {EXIT_NO_INPUT}  an input is missing, unreadable or not an image, or the camera cannot be
-      opened (the rest of a batch is still processed)
-  When several apply, the highest wins.
+  {EXIT_OK}    every input was read and every code is a valid card record
+  {EXIT_NO_CODE}    at least one image had no readable QR code (or --camera timed out)
+  {EXIT_INVALID}    a QR code was read but its payload is not a valid card record;
+       with --form: the cards disagree (the conflicts are printed), or two
+       different cards of one kind were given
+  {EXIT_USAGE}   usage error (bad options)
+  {EXIT_NO_INPUT}   an input is missing, unreadable, not a regular file, not an image or
+       too large, or the camera cannot be opened
+  {EXIT_SOFTWARE}   reading an input failed unexpectedly (an internal error, out of
+       memory, or its worker process died)
+  {EXIT_CANT_CREATE}   --debug-dir cannot be created or written
+  {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
+  {EXIT_BROKEN_PIPE}  stdout was closed early (e.g. piped into head): the run stops quietly
+  One line (text) or one JSON object (--json) per input, whatever happens to it;
+  the rest of a batch is always processed. When several codes apply, the
+  highest wins.
 
 examples:
   vssid-scan --sample
-  vssid-scan photo.heic scans/ --json
+  vssid-scan photo.heic scans/ --json --jobs 2
   vssid-scan --payload '001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021'
   cat photo.jpg | vssid-scan -
+  vssid-scan bhyt.jpg cccd.jpg --form
 """
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse exits 2; we document 64
+    def error(self, message: str) -> NoReturn:  # argparse exits 2; we document 64
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        # --help and usage errors on an ASCII terminal, or quoting a file name that is not UTF-8: escaped, not a crash.
+        if message:
+            write_text(file or sys.stderr, message)
+
+
+def _byte_count(text: str) -> int:
+    """``--max-bytes``: a number of bytes, optionally with k, M, G (powers of 1000) or Ki, Mi, Gi (of 1024)."""
+    match = re.fullmatch(r"\s*(\d+)\s*(?:([kKmMgG])(i?))?[bB]?\s*", text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 50000000, 50M or 50Mi)")
+    power = " kmg".index((match[2] or " ").lower())
+    value = int(match[1]) * int((1024 if match[3] else 1000) ** power)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1 byte")
+    return value
+
+
+def _size_text(size: int) -> str:
+    """``52428800`` → ``50Mi``, ``50000000`` → ``50M``: a size as --max-bytes takes it."""
+    for unit, factor in (("Gi", 1 << 30), ("G", 10**9), ("Mi", 1 << 20), ("M", 10**6), ("Ki", 1 << 10), ("k", 1000)):
+        if size % factor == 0:
+            return f"{size // factor}{unit}"
+    return str(size)
+
+
+def _job_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    return int(text)
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1  # pragma: no cover - not Linux
+
 
 def build_parser() -> argparse.ArgumentParser:
+    from .image_input import DEFAULT_MAX_BYTES  # light: no image library is imported
     parser = _Parser(
         prog="vssid-scan",
         description="Read the QR code of a CCCD / Căn cước or BHYT card from images "
@@ -83,32 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
                       help="mask personal data (the default)")
     mask.add_argument("--no-mask", dest="mask", action="store_false", help="print personal data unmasked")
     out.add_argument("--debug-dir", metavar="DIR", type=Path,
-                     help="write, per image, a copy with the QR outlined and the decoder's intermediate images")
-    out.add_argument("--all", action="store_true", help="report every QR code on an image, not just the first card")
+                     help="write, per image, a copy with the QR outlined and the decoder's intermediate images "
+                     "(one folder per input, named by its position in the batch)")
+    out.add_argument("--form", action="store_true",
+                     help="merge the cards read (a BHYT card and a CCCD, from two photos, one photo or --payload) "
+                     "into the prefilled registration form and print it with its conflicts (--json: the "
+                     "Registration); exit code 2 when the cards disagree")
+    out.add_argument("--all", action="store_true",
+                     help="report every QR code on an image, cards or not (default: every card found)")
+    work = parser.add_argument_group("batch")
+    work.add_argument("--jobs", "-j", metavar="N", type=_job_count, default=None,
+                      help="decode up to N images at once, in worker processes (default: the number of cores, "
+                      f"{_cores()} here); output stays in input order; 1 decodes in this process")
+    work.add_argument("--max-bytes", metavar="SIZE", type=_byte_count, default=None,
+                      help="refuse files and stdin larger than SIZE bytes (k, M, G: powers of 1000; Ki, Mi, Gi: "
+                      f"of 1024; default {_size_text(DEFAULT_MAX_BYTES)})")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
-
-
-# --- inputs ---------------------------------------------------------------------
-
-
-def _expand(inputs: Iterable[str]) -> Iterator[tuple[str, Any]]:
-    """Yield (name, source) pairs; source is a Path, bytes, or an exception to report."""
-    for item in inputs:
-        if item == "-":
-            yield "<stdin>", sys.stdin.buffer.read()
-            continue
-        path = Path(item)
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
-            if not found:
-                yield item, FileNotFoundError("directory holds no image files")
-            for image in found:
-                yield str(image), image
-        elif not path.exists():
-            yield item, FileNotFoundError("no such file")
-        else:
-            yield item, path
 
 
 def _sample_path() -> Path:
@@ -117,100 +186,112 @@ def _sample_path() -> Path:
     return Path(str(files("vssid_id") / "data" / "sample_card.png"))
 
 
-# --- output ------------------------------------------------------------------------
-
-
-def _print_text(name: str, entry: dict[str, Any], out: TextIO) -> None:
-    from .gender import Gender
-    from .records import BhytRecord, CccdRecord
-
-    if entry.get("input_error"):
-        print(f"{name}: error: {entry['input_error']['message']}", file=out)
-        return
-    codes = entry["codes"]
-    if not codes:
-        print(f"{name}: no QR code found", file=out)
-        return
-    for code in codes:
-        where = ""
-        if code.get("decoder"):
-            d = code["decoder"]
-            where = f" (read by {d['backend']}, step {d['step']}, {d['elapsed_ms']:.0f} ms)"
-        if code.get("error"):
-            err = code["error"]
-            field = f" [{err['field']}]" if err["field"] else ""
-            print(f"{name}: INVALID {err['type']}{field}: {err['message']}{where}", file=out)
-            continue
-        record = code["record"]
-        model = CccdRecord if record["kind"] == "cccd" else BhytRecord
-        title = "CCCD / Căn cước" if record["kind"] == "cccd" else "BHYT"
-        print(f"{name}: {title}{where}", file=out)
-        for key, value in record.items():
-            if key in ("kind", "warnings") or isinstance(value, dict):
-                continue
-            if isinstance(value, list):
-                value = " | ".join(value) if value else None
-            if value is None:
-                continue
-            if key == "gender":  # as the card prints it
-                value = Gender(value).label_vi
-            label = model.label(key)
-            print(f"  {label:<34} {value}", file=out)
-        warnings = record.get("warnings") or []
-        for warning in warnings:
-            print(f"  cảnh báo / warning: {warning}", file=out)
-
-
 def _emit(name: str, entry: dict[str, Any], args: argparse.Namespace) -> None:
     if args.json:
-        print(json.dumps({"input": name, **entry}, ensure_ascii=False), flush=True)
+        write_line(sys.stdout, json_line({"input": name, **entry}, sys.stdout))
+        sys.stdout.flush()
     else:
-        _print_text(name, entry, sys.stdout)
+        print_entry(name, entry, sys.stdout)
 
 
 def _status(entry: dict[str, Any]) -> int:
+    if entry.get("internal_error"):
+        return EXIT_SOFTWARE
     if entry.get("input_error"):
         return EXIT_NO_INPUT
+    status = EXIT_OK
     if not entry["codes"]:
+        status = EXIT_NO_CODE
+    elif any(code.get("error") for code in entry["codes"]):
+        status = EXIT_INVALID
+    if entry.get("debug_error"):
+        status = max(status, EXIT_CANT_CREATE)
+    return status
+
+
+def _run_form(records: list[Any], args: argparse.Namespace) -> int:
+    """``--form``: the registration prefilled from ``records``; its exit code (2 when the cards disagree)."""
+    from .errors import VssidError
+    from .registration import prefill
+
+    if not records:
+        _fail("--form: no card was read, so there is no form to fill")
         return EXIT_NO_CODE
-    if any(code.get("error") for code in entry["codes"]):
+    try:
+        registration = prefill(*records)
+    except VssidError as error:  # e.g. two different cards of one kind
+        _fail(f"--form: {getattr(error, 'reason', None) or error}")
         return EXIT_INVALID
-    return EXIT_OK
+    if args.json:
+        from . import masking
+
+        data = masking.mask_registration(registration) if args.mask else registration.model_dump(mode="json")
+        write_line(sys.stdout, json_line(data, sys.stdout))
+    else:
+        print_form(registration, sys.stdout, mask=args.mask)
+    return EXIT_INVALID if registration.conflicts else EXIT_OK
+
+
+def _fail(message: str) -> None:
+    write_line(sys.stderr, f"vssid-scan: {message}")
 
 
 # --- work -----------------------------------------------------------------------------
 
 
-def _scan_one(index: int, name: str, source: Any, args: argparse.Namespace) -> dict[str, Any]:
+def _parse_payload(payload: str | bytes, args: argparse.Namespace) -> dict[str, Any]:
+    """One payload's entry (as :func:`vssid_id.report.parse_entry`); with ``--form`` it keeps the record."""
+    from .batch import exception_name, internal_error
     from .errors import VssidError
-    from .image_input import load_image
-    from .report import error_dict, scan_entry
-    from .scanner import scan
+    from .parsing import parse
+    from .report import error_dict, record_dict
 
-    if isinstance(source, Exception):
-        return {"input_error": {"type": "InputError", "field": None, "message": str(source)}, "codes": []}
-    debug = None
     try:
-        image = load_image(source)
-        if args.debug_dir:
-            from .debug_images import DebugImageWriter
-
-            debug = DebugImageWriter(args.debug_dir, index, name)
-        results = scan(image, find_all=args.all, on_step=debug.step if debug else None)
-        if debug:
-            debug.outline(image, results)
-    except (VssidError, OSError) as error:  # unreadable file: permissions, I/O error
-        entry = error_dict(error)
-        if not isinstance(error, VssidError):
-            entry["type"] = "InputError"
-        return {"input_error": entry, "codes": []}
-    return scan_entry(results, mask=args.mask)
+        record = parse(payload)
+    except VssidError as error:
+        return {"codes": [{"error": error_dict(error)}]}
+    except Exception as error:  # a parser bug must not end the batch either
+        name = exception_name(error)
+        return internal_error(name, f"parsing this payload failed ({name})")
+    entry: dict[str, Any] = {"codes": [{"record": record_dict(record, mask=args.mask)}]}
+    if args.form:
+        entry["records"] = [record]
+    return entry
 
 
-def _parse_payload(text: str, args: argparse.Namespace) -> dict[str, Any]:
-    from .report import parse_entry
+def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
+    """The payloads of one ``--payload``: the text itself, or each line of stdin (as bytes) for ``-``."""
+    if text != "-":
+        # Bytes that were not UTF-8 on the command line come as surrogates: hand the parser the bytes.
+        return [os.fsencode(text)] if SURROGATE.search(text) else [text]
+    return list(_read_stdin(args).splitlines())
 
-    return parse_entry(text, mask=args.mask)
+
+def _read_stdin(args: argparse.Namespace) -> bytes:
+    """stdin's bytes, at most ``--max-bytes`` of them (:class:`~vssid_id.errors.ImageTooLarge` beyond)."""
+    from .image_input import read_limited
+
+    if sys.stdin is None:  # started with stdin closed
+        raise OSError(9, "stdin is closed")
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream without bytes underneath (tests, embedding)
+        stream = io.BytesIO(sys.stdin.read().encode("utf-8", "surrogateescape"))
+    return read_limited(stream, args.max_bytes, "<stdin>")
+
+
+def _check_debug_dir(path: Path) -> str | None:
+    """Why ``path`` cannot take debug images, or None: checked before any input is read."""
+    import tempfile
+
+    if path.exists() and not path.is_dir():
+        return f"--debug-dir {os.fspath(path)}: is not a directory"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as error:
+        return f"--debug-dir {os.fspath(path)}: cannot be written ({error.strerror or type(error).__name__})"
+    return None
 
 
 class _Progress:
@@ -242,51 +323,120 @@ def _run_camera(args: argparse.Namespace) -> int:
     try:
         payloads = scan_camera(args.camera, timeout=args.timeout, accept=parses)
     except CameraError as error:
-        print(f"camera {args.camera}: {error}", file=sys.stderr)
+        _fail(f"camera {args.camera}: {error}")
         return EXIT_NO_INPUT
     if not payloads:
-        print(f"camera {args.camera}: no card read within {args.timeout:g} s", file=sys.stderr)
+        _fail(f"camera {args.camera}: no card read within {args.timeout:g} s")
         return EXIT_NO_CODE
     status = EXIT_OK
     for payload in payloads:
         entry = _parse_payload(payload.text, args)
-        entry["codes"][0]["decoder"] = payload_dict(payload)
+        if entry["codes"]:
+            entry["codes"][0]["decoder"] = payload_dict(payload)
         _emit(f"camera {args.camera}", entry, args)
         status = max(status, _status(entry))
     return status
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _run(argv: list[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, usage errors: return the code, do not raise
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     inputs = list(args.inputs)
     if args.sample:
         inputs.append(str(_sample_path()))
+    usage = None
     if not inputs and not args.payload and args.camera is None:
-        build_parser().error("give at least one IMAGE, --sample, --payload or --camera")
-    if inputs.count("-") > 1 or (args.payload and "-" in args.payload and "-" in inputs):
-        build_parser().error("stdin (-) can be read only once")
+        usage = "give at least one IMAGE, --sample, --payload or --camera"
+    elif inputs.count("-") + (args.payload or []).count("-") > 1:
+        usage = "stdin (-) can be read only once"
+    elif args.form and args.camera is not None:
+        usage = "--form takes images and --payload, not --camera"
+    if usage:
+        build_parser().print_usage(sys.stderr)
+        write_line(sys.stderr, f"vssid-scan: error: {usage}")
+        return EXIT_USAGE
+    from .batch import ScanOptions, expand_inputs, run_batch
+    from .image_input import DEFAULT_MAX_BYTES
+
+    args.max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    if args.debug_dir is not None:
+        problem = _check_debug_dir(args.debug_dir)
+        if problem:
+            _fail(problem)
+            return EXIT_CANT_CREATE
 
     status = EXIT_OK
-    for text in args.payload or []:
-        lines = sys.stdin.read().splitlines() if text == "-" else [text]
-        for line in lines:
-            entry = _parse_payload(line, args)
-            _emit("<payload>", entry, args)
-            status = max(status, _status(entry))
+    records: list[Any] = []  # with --form: every card record read, for prefill()
 
-    items = list(_expand(inputs))
-    progress = _Progress(len(items))
-    for done, (name, source) in enumerate(items, 1):
-        entry = _scan_one(done, name, source, args)
-        _emit(name, entry, args)
+    def report(name: str, entry: dict[str, Any]) -> None:
+        nonlocal status
         status = max(status, _status(entry))
-        progress.update(done)
+        if args.form:  # the inputs' records go into the form; only their problems are printed
+            records.extend(entry.pop("records", []))
+            print_problems(name, entry, sys.stderr)
+        else:
+            _emit(name, entry, args)
 
+    for text in args.payload or []:
+        try:
+            lines = _payload_lines(text, args)
+        except (ValueError, OSError) as error:  # stdin over --max-bytes, or unreadable
+            report("<payload>", {"input_error": {"type": type(error).__name__, "field": None,
+                                                 "message": getattr(error, "reason", None) or str(error)},
+                                 "codes": []})
+            continue
+        for line in lines:
+            report("<payload>", _parse_payload(line, args))
+
+    items = expand_inputs(inputs, lambda: _read_stdin(args))
+    options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir,
+                          records=args.form)
+    progress = _Progress(len(items))
+    with closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:  # closing: stops the pool
+        for done, (item, entry) in enumerate(results, 1):
+            report(item.name, entry)
+            progress.update(done)
+
+    if args.form:
+        status = max(status, _run_form(records, args))
     if args.camera is not None:
         status = max(status, _run_camera(args))
     return status
 
 
+def _silence_stdout() -> None:
+    """After a broken pipe: point stdout at /dev/null so that the final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file (tests, embedding)
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run ``vssid-scan`` with ``argv`` (default: the command line) and return its exit code; never raises."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        try:
+            _fail("interrupted")
+        except OSError:
+            pass
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug outside any one input: one line, no traceback
+        from .batch import exception_name
+
+        try:
+            _fail(f"internal error ({exception_name(error)})")
+        except OSError:
+            pass
+        return EXIT_SOFTWARE
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -17,7 +17,8 @@ on Linux).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
+from time import time as _time
 
 from .errors import MalformedPayload
 
@@ -30,6 +31,7 @@ __all__ = [
     "format_compact_date",
     "format_slash_date",
     "EARLIEST_CARD_YEAR",
+    "today",
 ]
 
 #: A date of birth before this year is a misread or a typing error, not a
@@ -64,12 +66,6 @@ def _to_date(year: str, month: str, day: str, field: str) -> date:
     raise MalformedPayload("is not a date (digits expected)", field)
 
 
-def _card_date(value: date, field: str) -> date:
-    if value.year < EARLIEST_CARD_YEAR:
-        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
-    return value
-
-
 def parse_compact_date(text: str, field: str) -> date:
     """Parse ``ddmmyyyy``, a card date (no earlier than :data:`EARLIEST_CARD_YEAR`).
 
@@ -80,7 +76,12 @@ def parse_compact_date(text: str, field: str) -> date:
     ...
     vssid_id.errors.MalformedPayload: issue_date: is not a valid calendar date
     """
-    return _card_date(_compact(text, field), field)
+    if len(text) != 8:
+        raise MalformedPayload("must be a date written ddmmyyyy", field)
+    value = _to_date(text[4:], text[2:4], text[:2], field)  # as _compact, inlined: this is hot
+    if value.year < EARLIEST_CARD_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
+    return value
 
 
 def _compact(text: str, field: str) -> date:
@@ -99,7 +100,12 @@ def parse_slash_date(text: str, field: str) -> date:
     ...
     vssid_id.errors.MalformedPayload: valid_to: is before 1900
     """
-    return _card_date(_slash(text, field), field)
+    if len(text) != 10 or text[2] != "/" or text[5] != "/":
+        raise MalformedPayload("must be a date written dd/mm/yyyy", field)
+    value = _to_date(text[6:], text[3:5], text[:2], field)  # as _slash, inlined: this is hot
+    if value.year < EARLIEST_CARD_YEAR:
+        raise MalformedPayload(f"is before {EARLIEST_CARD_YEAR}", field)
+    return value
 
 
 def _slash(text: str, field: str) -> date:
@@ -172,3 +178,27 @@ def format_slash_date(value: date) -> str:
     ('31/12/2025', '03/02/0001')
     """
     return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
+
+
+_today: tuple[float, date] = (0.0, date.min)  # (the next local midnight as a timestamp, today)
+
+
+def today() -> date:
+    """The system's local date, like :meth:`datetime.date.today`, at a tenth of its cost.
+
+    Every parse needs it (dates must not lie in the future), and
+    ``date.today()`` costs half a microsecond, about 5% of a parse. The date
+    is kept until the next local midnight (computed by :mod:`datetime` in
+    local time, so a daylight-saving change is honoured).
+
+    >>> today() == date.today()
+    True
+    """
+    global _today
+    now = _time()
+    until, value = _today
+    if now >= until:
+        value = date.today()
+        until = datetime.combine(value + timedelta(days=1), datetime.min.time()).timestamp()
+        _today = (until, value)
+    return value

@@ -24,7 +24,10 @@ against stdnum reads the same here::
     ├── ImageError                 an image cannot be read (or is too large)
     │   └── ImageTooLarge
     ├── BackendUnavailable         a decoder backend asked for cannot run here
-    └── CameraError                a camera cannot be opened or stops giving frames
+    ├── CameraError                a camera cannot be opened or stops giving frames
+    └── RegistrationError          records that cannot make one registration (prefill)
+        ├── NoCard
+        └── TooManyCards
 """
 
 from __future__ import annotations
@@ -44,6 +47,9 @@ __all__ = [
     "ImageTooLarge",
     "BackendUnavailable",
     "CameraError",
+    "RegistrationError",
+    "NoCard",
+    "TooManyCards",
 ]
 
 
@@ -117,7 +123,8 @@ class ImageError(VssidError):
 
 
 class ImageTooLarge(ImageError):
-    """An image has more pixels than the configured limit."""
+    """An image has more pixels, or an encoded image more bytes, than the
+    configured limit (``max_pixels`` / ``max_bytes``)."""
 
 
 class BackendUnavailable(VssidError):
@@ -127,3 +134,15 @@ class BackendUnavailable(VssidError):
 
 class CameraError(VssidError):
     """A camera cannot be opened, or stopped delivering frames."""
+
+
+class RegistrationError(VssidError):
+    """The records given to :func:`vssid_id.prefill` cannot make one registration."""
+
+
+class NoCard(RegistrationError):
+    """No card record was given (or every scanned code failed to parse)."""
+
+
+class TooManyCards(RegistrationError):
+    """Two different cards of the same kind were given: they cannot be one person's registration."""

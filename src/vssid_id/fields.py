@@ -27,22 +27,23 @@ is then a plain ``str`` in its compact form. Messages never repeat the value.
 surrounding spaces stripped, at most :data:`MAX_TEXT_CHARS` characters, and
 nothing the payload parsers refuse (control, format, bidi, invisible or
 private-use characters; see :func:`vssid_id.text.forbidden_character`) nor the
-payload's field separator ``|``.
+payload's field separator ``|``. (A record's own check goes further: its
+payload must parse back to it, so the card-text rule of
+:func:`vssid_id.text.is_card_text` and the payload's length limit apply too.)
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .codes import bhxh, bhyt_card, cccd, cmnd
-from .codes.cleaning import clean, require_ascii
-from .errors import InvalidComponent, InvalidFormat, InvalidLength, VssidError
-from .text import forbidden_character
+from .codes import bhxh, bhyt_card, cccd, cmnd, facility
+from .codes.cleaning import clean
+from .errors import InvalidFormat, InvalidLength, VssidError
+from .text import MAX_TEXT_CHARS, forbidden_character, nfc
 
 __all__ = [
     "MAX_TEXT_CHARS",
@@ -56,13 +57,8 @@ __all__ = [
     "FacilityCode",
     "card_text",
     "validate_bhyt_card_number",
-    "validate_facility_code",
 ]
 
-#: Longest text field accepted (a name, an address). Far above anything a card
-#: prints, and small enough that a record's payload, with its BHYT names
-#: hex-encoded, stays within :data:`vssid_id.text.MAX_PAYLOAD_CHARS`.
-MAX_TEXT_CHARS = 300
 
 _SEPARATOR = "|"
 
@@ -89,14 +85,16 @@ def card_text(value: str, field: str = "text", *, allow_empty: bool = False) -> 
     """
     if not isinstance(value, str):
         raise InvalidFormat(f"must be a str, not {type(value).__name__}", field)
-    if len(value) > MAX_TEXT_CHARS:
-        raise InvalidLength(f"must have at most {MAX_TEXT_CHARS} characters, not {len(value)}", field)
+    if len(value) > 4 * MAX_TEXT_CHARS:  # before any work on it
+        raise InvalidLength(f"must have at most {MAX_TEXT_CHARS} characters", field)
     bad = forbidden_character(value)
     if bad is not None:
         raise InvalidFormat(f"contains the forbidden character U+{ord(bad):04X}", field)
     if _SEPARATOR in value:
         raise InvalidFormat("contains '|', the payload's field separator", field)
-    value = unicodedata.normalize("NFC", value.strip())
+    value = nfc(value.strip())
+    if len(value) > MAX_TEXT_CHARS:  # as the parsers count: stripped, NFC
+        raise InvalidLength(f"must have at most {MAX_TEXT_CHARS} characters, not {len(value)}", field)
     if not value and not allow_empty:
         raise InvalidFormat("is empty", field)
     return value
@@ -122,28 +120,6 @@ def validate_bhyt_card_number(number: str) -> str:
     if len(compact) == 10 and compact.isascii() and compact.isdigit():
         return compact
     return bhyt_card.validate(compact)
-
-
-def validate_facility_code(code: str) -> str:
-    """A registered primary-care facility (nơi đăng ký KCB ban đầu): the
-    2-digit province of Quyết định 1351/QĐ-BHXH, then 3 characters of
-    ``[0-9A-Z]`` (``01001``; a public 2023 card has ``01C54``, see
-    docs/formats.md), compact, as the record holds it.
-
-    >>> validate_facility_code('01 - C54')
-    '01C54'
-    """
-    from .tables import BHYT_ISSUER_PROVINCES
-
-    field = "facility_code"
-    compact = clean(code, field)
-    compact = compact.upper() if compact.isascii() else compact
-    require_ascii(compact, field)
-    if len(compact) != 5 or not compact[:2].isdigit():
-        raise InvalidFormat("must be 2 digits and 3 letters or digits, such as '01 - 001'", field)
-    if compact[:2] not in BHYT_ISSUER_PROVINCES:
-        raise InvalidComponent("the facility's province code is not in the official list", field)
-    return compact
 
 
 def _schema(pattern: str, description: str) -> WithJsonSchema:
@@ -201,9 +177,9 @@ BhytCardNumber = Annotated[
 
 FacilityCode = Annotated[
     str,
-    AfterValidator(_pydantic(validate_facility_code, "facility_code")),
+    AfterValidator(_pydantic(facility.validate, "facility_code")),
     _schema("^[0-9]{2}[0-9A-Z]{3}$", "registered primary-care facility: province + 3 characters"),
 ]
-"""A registered primary-care facility code: see :func:`validate_facility_code`."""
+"""A registered primary-care facility code, as :func:`vssid_id.codes.facility.validate` checks it."""
 
 

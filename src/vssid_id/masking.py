@@ -4,6 +4,11 @@ The rules, applied by :func:`mask_record`:
 
 * numbers (CCCD, old CMND, BHXH, the BHYT management code, serials): every digit but
   the last four becomes ``*``;
+* the parts of the CCCD number (``id_number_parts``) are masked with it: the
+  province-of-birth code (digits 1–3) and its name become ``***`` and the serial
+  keeps its last four digits; the century, sex and birth year stay, because they
+  say no more than the gender and year of birth the masked record shows anyway
+  (Nghị định 137/2015/NĐ-CP, Điều 13 derives digits 4–6 from them);
 * the BHYT card code keeps its beneficiary type, benefit level and province
   (not personal) and masks the BHXH number inside it the same way;
 * names (holder and, on a child's BHYT card, guardian): initials only (``Nguyễn Văn An`` → ``N. V. A.``);
@@ -11,9 +16,20 @@ The rules, applied by :func:`mask_record`:
 * dates of birth: only the year is kept (the month of birth is masked too);
 * fields whose meaning the library does not know (``extra_fields``): ``***``.
 
-Dates of issue and validity, codes of facilities and provinces, and the
-derived parts (gender, birth year, province of the number) stay readable: a
-support engineer needs them to see why a scan failed.
+Dates of issue and validity, codes of facilities and of the BHYT card's
+issuing province, gender and year of birth stay readable: a support engineer
+needs them to see why a scan failed. The one exception is an identity card's
+expiry date (``valid_until``), which is a birthday: only its year is kept.
+
+What a masked CCCD record still tells about the number: digits 4–6 (from the
+year of birth and gender) and the last four. The other five (the province where
+the birth was registered, and two random digits) are not shown by any masked
+field, directly or derived, so at least 63 × 100 numbers fit any masked record.
+(The address keeps its province, the residence, which is often but not
+necessarily the province of birth registration.) A masked BHYT record shows
+the last four digits of the BHXH number only: the card code keeps its type,
+level and issuing province, which are not part of the number, and the
+management code loses its office prefix.
 
 >>> mask_number('001090123456')
 '********3456'
@@ -25,11 +41,17 @@ support engineer needs them to see why a scan failed.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from .records import BhytRecord, CccdRecord
 
-__all__ = ["mask_number", "mask_name", "mask_address", "mask_record"]
+if TYPE_CHECKING:  # pragma: no cover
+    from .registration import Registration
+
+__all__ = [
+    "mask_form","mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_registration"]
 
 _KEEP = 4
 
@@ -52,15 +74,29 @@ def mask_address(value: str | None) -> str | None:
     """Keep only the last comma-separated part (the province)."""
     if not value:
         return value
-    head, sep, province = value.rpartition(",")
+    _, sep, province = value.rpartition(",")
     return f"***, {province.strip()}" if sep else "***"
+
+
+def mask_birth_date(value: date | str | None) -> str | None:
+    """Keep only the year of a date that reveals a birthday.
+
+    >>> mask_birth_date(date(1990, 3, 5))
+    '****-**-** (1990)'
+    """
+    if not value:
+        return None
+    year = value.year if isinstance(value, date) else value[:4]
+    return f"****-**-** ({year})"
 
 
 def _mask_birth(data: dict[str, Any]) -> None:
     if data.get("date_of_birth"):
-        data["date_of_birth"] = f"****-**-** ({data['year_of_birth']})"
+        data["date_of_birth"] = mask_birth_date(data["date_of_birth"])
     if data.get("month_of_birth") is not None:
         data["month_of_birth"] = "**"
+    if data.get("valid_until"):  # an identity card's expiry is a birthday
+        data["valid_until"] = mask_birth_date(data["valid_until"])
 
 
 def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
@@ -75,6 +111,8 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         parts = data["id_number_parts"]
         parts["number"] = mask_number(parts["number"])
         parts["serial"] = mask_number(parts["serial"])
+        parts["province_code"] = "***"
+        parts["province_name"] = "***"
     else:
         bhxh = mask_number(data["bhxh_code"])
         data["bhxh_code"] = bhxh
@@ -87,3 +125,58 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         data["guardian_name"] = mask_name(data["guardian_name"])
     data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
     return data
+
+
+def mask_registration(registration: Registration) -> dict[str, Any]:
+    """A JSON-ready dict of a :class:`~vssid_id.registration.Registration` with its personal data masked.
+
+    The same rules as :func:`mask_record`: numbers keep their last four digits,
+    names their initials, addresses (the card's, the 2025 one and every
+    candidate) their province, dates of birth and the identity card's expiry
+    date their year. The 2025 province, the gender, the BHYT card's dates,
+    the cards used, and the conflicts and notes (whose messages never hold
+    personal data) stay readable.
+    """
+    data = registration.model_dump(mode="json")
+    data["full_name"] = mask_name(data["full_name"])
+    for field in ("bhxh_code", "id_number", "old_id_number"):
+        data[field] = mask_number(data[field])
+    data["address"] = mask_address(data["address"])
+    data["address_2025"] = mask_address(data["address_2025"])
+    data["address_candidates"] = [mask_address(candidate) for candidate in data["address_candidates"]]
+    data["id_card_valid_until"] = mask_birth_date(data["id_card_valid_until"])
+    _mask_birth(data)
+    return data
+
+
+def _mask_printed_birth(value: str) -> str:
+    """``05/03/1990`` → ``**/**/1990``: only the year of a printed date of birth."""
+    return "".join("*" if char.isdigit() else char for char in value[:-4]) + value[-4:]
+
+
+#: How each field of the registration form is masked, by record field name.
+_FORM_MASKS: dict[str, Callable[[str], str | None]] = {
+    "full_name": mask_name,
+    "bhxh_code": mask_number,
+    "id_number": mask_number,
+    "date_of_birth": _mask_printed_birth,
+    "gender": str,
+    "address": mask_address,
+}
+
+
+def mask_form(form: dict[str, str]) -> dict[str, str]:
+    """A form as :meth:`Registration.to_form` (or a record's ``to_form()``)
+    gives it, masked by the rules above; a label not of the form is hidden.
+
+    >>> mask_form({"họ tên": "Nguyễn Văn An", "ngày sinh": "05/03/1990", "số CCCD": "001090123456"})
+    {'họ tên': 'N. V. A.', 'ngày sinh': '**/**/1990', 'số CCCD': '********3456'}
+    """
+    from .formats.base import FORM_LABELS
+
+    fields = {label: name for name, label in FORM_LABELS.items()}
+    masked = {}
+    for label, value in form.items():
+        mask = _FORM_MASKS.get(fields.get(label, ""))
+        masked[label] = (mask(value) or "" if mask is not None else "***") if value else value
+    return masked

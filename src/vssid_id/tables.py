@@ -7,8 +7,9 @@ that has been valid on a card still in circulation and says which changed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
 __all__ = [
     "PROVINCES",

@@ -1,4 +1,4 @@
-"""Text hygiene for QR payloads: bytes to text, mojibake repair, NFC, forbidden characters.
+"""Text hygiene for QR payloads: bytes to text, mojibake repair, NFC, forbidden characters, card text.
 
 Card QR codes carry UTF-8 text (the BHYT card hex-encodes its UTF-8 names, the
 CCCD carries UTF-8 directly). Two things go wrong in practice:
@@ -45,6 +45,10 @@ from .errors import MalformedPayload
 
 __all__ = [
     "MAX_PAYLOAD_CHARS",
+    "MAX_TEXT_CHARS",
+    "NAME_FIELDS",
+    "nfc",
+    "is_card_text",
     "payload_text",
     "text_from_qr_bytes",
     "repair_mojibake",
@@ -53,6 +57,9 @@ __all__ = [
     "is_forbidden_character",
     "reject_forbidden",
 ]
+
+#: Longest text field accepted (a name, an address): far above anything a card prints.
+MAX_TEXT_CHARS = 300
 
 #: Largest payload accepted. A version-40 QR symbol holds at most 2,953 bytes;
 #: we allow generous headroom for text typed or pasted by hand.
@@ -177,7 +184,10 @@ def payload_text(payload: str | bytes) -> str:
     """Turn a payload given as ``str`` or ``bytes`` into clean text to split.
 
     Strips surrounding whitespace and a BOM, repairs mojibake, normalises to
-    NFC, and enforces :data:`MAX_PAYLOAD_CHARS`.
+    and enforces :data:`MAX_PAYLOAD_CHARS`. The text is not normalised here:
+    the parsers bring their text fields to NFC (:func:`nfc`) and keep the code
+    fields as written, so that a look-alike such as the Kelvin sign (U+212A,
+    which NFC turns into ``K``) is refused in a code, never repaired.
     """
     if isinstance(payload, (bytes, bytearray, memoryview)):
         raw = bytes(payload)
@@ -201,10 +211,7 @@ def payload_text(payload: str | bytes) -> str:
     text = text.strip().lstrip(_BOM).strip()
     if not text:
         raise MalformedPayload("is empty", "payload")
-    text = repair_mojibake(text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-    return text
+    return repair_mojibake(text)
 
 
 def is_forbidden_character(char: str) -> bool:
@@ -251,7 +258,7 @@ def forbidden_character(text: str) -> str | None:
 def clean_field(value: str, field: str) -> str:
     """Strip one field and refuse control, formatting and private-use characters.
 
-    The value is already NFC (see :func:`payload_text`).
+    The value is returned as it is (not normalised).
 
     >>> clean_field("  Nguyễn Văn An ", "full_name")
     'Nguyễn Văn An'
@@ -283,3 +290,57 @@ def reject_forbidden(fields: list[str], field_name: Callable[[int], str]) -> Non
         return
     for index, value in enumerate(fields):
         clean_field(value, field_name(index))
+
+
+def nfc(text: str) -> str:
+    """``text`` in NFC, the form records hold (ASCII text is returned at once)."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+# --- card text -----------------------------------------------------------------------
+#
+# A Vietnamese card prints the Latin script only: the Vietnamese alphabet, and
+# foreigners' names romanised. Letters of other scripts that look like Latin
+# ones (Cyrillic с, Greek Α), mathematical and full-width letters, digits of
+# other scripts and symbols are no card text: refused, never repaired.
+
+#: Latin letters: Basic Latin, Latin-1 Supplement (less × and ÷), Latin
+#: Extended-A and -B, Latin Extended Additional (ạ ễ ộ … of Vietnamese).
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+#: Combining diacritical marks, for the rare letter NFC cannot compose (less
+#: U+034F, the grapheme joiner, which is default-ignorable): no character
+#: that is card text is a forbidden character.
+_MARKS = "\u0300-\u034e\u0350-\u036f"
+_NAME_PUNCTUATION = ".'\\-"
+# A name: two or more words separated by spaces (family name and given name,
+# Bộ luật Dân sự 2015, Điều 26), each a letter with letters, marks and . ' -
+# around it. Deterministic: the classes before and at the first letter do not overlap.
+_WORD = f"[{_NAME_PUNCTUATION}]*[{_LATIN}][{_LATIN}{_MARKS}{_NAME_PUNCTUATION}]*"
+_NAME = re.compile(f"{_WORD}(?: +{_WORD})+")
+# An address: Latin letters, marks, printable ASCII but '|' (digits, punctuation,
+# space), the typographic dashes and quotes; two letters at least.
+_ADDRESS_OTHER = f"{_MARKS} -{{}}~\u2013\u2014\u2018\u2019\u201c\u201d"
+_ADDRESS_OTHER = _ADDRESS_OTHER.replace("-{", "-@\\[-`{")  # printable ASCII less the letters and '|'
+_ADDRESS = re.compile(f"(?:[{_ADDRESS_OTHER}]*[{_LATIN}]){{2}}[{_LATIN}{_ADDRESS_OTHER}]*")
+
+#: The record fields that hold a person's name (the rest of the card text is an address).
+NAME_FIELDS = frozenset({"full_name", "guardian_name"})
+
+
+def is_card_text(text: str, field: str) -> bool:
+    """Whether ``text`` (NFC, stripped) can be the name or address ``field`` of a card.
+
+    A name (:data:`NAME_FIELDS`) is two or more words of Latin letters (with
+    ``.`` ``'`` ``-``), no digit; an address holds two Latin letters at least,
+    and otherwise digits, ASCII punctuation and spaces, dashes and quotes.
+
+    >>> is_card_text("Lê Văn An", "full_name"), is_card_text("u", "full_name"), is_card_text("75", "full_name")
+    (True, False, False)
+    >>> is_card_text("Đứ\u0441 An", "full_name")  # a Cyrillic с among Latin letters
+    False
+    >>> is_card_text("Tổ 5 – Khu 3, Hà Nội", "address"), is_card_text("12/3", "address")
+    (True, False)
+    """
+    if field in NAME_FIELDS:
+        return _NAME.fullmatch(text) is not None
+    return _ADDRESS.fullmatch(text) is not None

@@ -60,7 +60,7 @@ class BhytCardCodeParts(BaseModel):
     bhxh_code: str
 
 
-def compact(code: str) -> str:
+def compact(number: str) -> str:
     """Drop ASCII spaces, dashes and dots and upper-case the letters.
 
     Only ASCII letters are upper-cased: a look-alike such as the long s
@@ -70,68 +70,83 @@ def compact(code: str) -> str:
     >>> compact('hs-4-01-0120878811')
     'HS4010120878811'
     """
-    code = clean(code, _FIELD)
+    code = clean(number, _FIELD)
     return code.upper() if code.isascii() else code
 
 
-def parse_bhyt_card_code(code: str) -> BhytCardCodeParts:
-    """Validate ``code`` and return its parts."""
+def parse_bhyt_card_code(number: str) -> BhytCardCodeParts:
+    """Validate ``number`` (a card code) and return its parts."""
     field = _FIELD
-    code = compact(code)
+    code = compact(number)
     if not code.isascii():
         raise InvalidFormat("must contain only the letters A-Z and the digits 0-9", field)
     if len(code) != 15:
         raise InvalidLength(f"must have 15 characters, not {len(code)}", field)
-    if not (code[:2].isascii() and code[:2].isalpha()):
-        raise InvalidFormat("must start with two letters A-Z", field)
-    if not (code[2:].isascii() and code[2:].isdigit()):
+    prefix = _PREFIXES.get(code[:5])
+    if prefix is None:
+        prefix = _prefix_parts(code[:5])
+    if not code[5:].isdigit():
         raise InvalidFormat("must have 13 digits after the two letters", field)
-    beneficiary = BENEFICIARY_TYPES.get(code[:2])
+    return trusted(BhytCardCodeParts, {"card_code": code, **prefix, "bhxh_code": code[5:]})
+
+
+#: What the first five characters say (type, level, province), by those characters.
+_PREFIXES: dict[str, dict[str, object]] = {}
+
+
+def _prefix_parts(prefix: str) -> dict[str, object]:
+    """The parts of a card code's first five (ASCII) characters, checked against the tables."""
+    field = _FIELD
+    if not prefix[:2].isalpha():
+        raise InvalidFormat("must start with two letters A-Z", field)
+    if not prefix[2:].isdigit():
+        raise InvalidFormat("must have 13 digits after the two letters", field)
+    beneficiary = BENEFICIARY_TYPES.get(prefix[:2])
     if beneficiary is None:
         raise InvalidComponent("the beneficiary type is not in the official list", field)
-    level = BENEFIT_LEVELS.get(int(code[2]))
+    level = BENEFIT_LEVELS.get(int(prefix[2]))
     if level is None:
         raise InvalidComponent("the benefit level must be a digit 1-5", field)
-    province_name = BHYT_ISSUER_PROVINCES.get(code[3:5])
+    province_name = BHYT_ISSUER_PROVINCES.get(prefix[3:5])
     if province_name is None:
         raise InvalidComponent("the province code is not in the official list", field)
-    return trusted(BhytCardCodeParts, {
-        "card_code": code,
+    parts: dict[str, object] = {
         "beneficiary_code": beneficiary.code,
         "beneficiary_vi": beneficiary.label_vi,
         "beneficiary_en": beneficiary.label_en,
         "benefit_level": level.level,
         "benefit_level_vi": level.label_vi,
         "benefit_level_en": level.label_en,
-        "province_code": code[3:5],
+        "province_code": prefix[3:5],
         "province_name": province_name,
-        "bhxh_code": code[5:],  # ten digits, checked above: a valid BHXH number
-    })
+    }
+    _PREFIXES[prefix] = parts  # valid prefixes only: at most 43 types x 5 levels x 63 provinces
+    return parts
 
 
-def validate(code: str) -> str:
+def validate(number: str) -> str:
     """Return the compact code, or raise an :class:`~vssid_id.errors.InvalidCode`."""
-    return parse_bhyt_card_code(code).card_code
+    return parse_bhyt_card_code(number).card_code
 
 
-def is_valid(code: str) -> bool:
-    """Whether ``code`` passes :func:`validate`.
+def is_valid(number: str) -> bool:
+    """Whether ``number`` passes :func:`validate`.
 
     >>> is_valid('HS4010120878811'), is_valid('HS6010120878811')
     (True, False)
     """
     try:
-        validate(code)
+        validate(number)
     except InvalidCode:
         return False
     return True
 
 
-def format(code: str) -> str:
+def format(number: str) -> str:
     """The code as the card prints it: type, level, province, BHXH number.
 
     >>> format('hs4010120878811')
     'HS 4 01 0120878811'
     """
-    code = validate(code)
+    code = validate(number)
     return f"{code[:2]} {code[2]} {code[3:5]} {code[5:]}"

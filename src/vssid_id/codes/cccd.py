@@ -37,7 +37,7 @@ from ..tables import CCCD_PROVINCES
 from ..trusted import trusted
 from .cleaning import clean, require_digits
 
-__all__ = ["CccdNumberParts", "compact", "validate", "is_valid", "format", "parse_cccd_number"]
+__all__ = ["CccdNumberParts", "compact", "validate", "is_valid", "format", "parse_cccd_number", "number_parts"]
 
 _FIELD = "id_number"
 
@@ -70,23 +70,34 @@ def compact(number: str) -> str:
 
 def parse_cccd_number(number: str) -> CccdNumberParts:
     """Validate ``number`` and return its parts."""
-    field = _FIELD
-    number = require_digits(clean(number, field), 12, field)
-    province_code = number[:3]
-    province_name = CCCD_PROVINCES.get(province_code)
-    if province_name is None:
-        raise InvalidComponent("the province code is not in the official list", field)
-    digit = int(number[3])
-    century_start = 1900 + 100 * (digit // 2)
-    return trusted(CccdNumberParts, {
-        "number": number,
-        "province_code": province_code,
-        "province_name": province_name,
-        "century_start": century_start,
-        "gender": Gender.FEMALE if digit % 2 else Gender.MALE,
-        "birth_year": century_start + int(number[4:6]),
-        "serial": number[6:],
-    })
+    return number_parts(require_digits(clean(number, _FIELD), 12, _FIELD))
+
+
+#: What the first six digits say (province, century, sex, year), by those digits.
+_PREFIXES: dict[str, dict[str, object]] = {}
+
+
+def number_parts(number: str) -> CccdNumberParts:
+    """The parts of ``number``, already known to be twelve ASCII digits (the
+    payload parser's path: it checks the digits itself)."""
+    prefix = _PREFIXES.get(number[:6])
+    if prefix is None:
+        province_code = number[:3]
+        province_name = CCCD_PROVINCES.get(province_code)
+        if province_name is None:
+            raise InvalidComponent("the province code is not in the official list", _FIELD)
+        digit = int(number[3])
+        century_start = 1900 + 100 * (digit // 2)
+        prefix = {
+            "province_code": province_code,
+            "province_name": province_name,
+            "century_start": century_start,
+            "gender": Gender.FEMALE if digit % 2 else Gender.MALE,
+            "birth_year": century_start + int(number[4:6]),
+        }
+        if len(_PREFIXES) < 65_536:  # 63 provinces x 10 x 100 at the most; bounded all the same
+            _PREFIXES[number[:6]] = prefix
+    return trusted(CccdNumberParts, {"number": number, **prefix, "serial": number[6:]})
 
 
 def validate(number: str) -> str:

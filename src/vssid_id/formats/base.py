@@ -91,15 +91,24 @@ class CardRecord(BaseModel):
     def _check_as_parse_would(self, info: ValidationInfo) -> Self:
         """Refuse what :func:`vssid_id.parse` refuses: the record's payload must
         parse back to the same record."""
-        today = info.context.get("today") if isinstance(info.context, dict) else None
+        from ..parsing import check_today
+
+        today = check_today(info.context.get("today")) if isinstance(info.context, dict) else None
         try:
             parsed = self._parse_payload(self.to_payload(), today)
         except VssidError as error:
-            raise _error(self, error.field, error.reason) from None
+            failure: tuple[str | None, str] | None = (error.field, error.reason)
+        else:
+            failure = None
+        if failure is not None:  # raised outside the except block: the parser's error stays behind
+            raise _error(self, *failure)
+        # Warnings are findings, some of them about today ("issue_date: is in
+        # the future"): a stored record keeps those it was given, so that it
+        # still loads once the day has passed; given none, it gets today's.
         if "warnings" not in self.model_fields_set:
             object.__setattr__(self, "warnings", parsed.warnings)
         for name in type(self).model_fields:
-            if getattr(parsed, name) != getattr(self, name):
+            if name != "warnings" and getattr(parsed, name) != getattr(self, name):
                 raise _error(self, name, "does not agree with the card's other fields")
         return self
 
@@ -110,7 +119,7 @@ def _error(record: CardRecord, field: str | None, reason: str) -> ValidationErro
     detail: InitErrorDetails = {
         "type": PydanticCustomError("card_record", reason if located or field is None else f"{field}: {reason}"),
         "loc": (field,) if located else (),  # type: ignore[typeddict-item]
-        "input": getattr(record, field) if located else None,  # type: ignore[arg-type]
+        "input": None,  # never the card's data, not even in error.errors()
     }
     return ValidationError.from_exception_data(type(record).__name__, [detail], hide_input=True)
 

@@ -24,15 +24,17 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from ..codes import facility
 from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
-from ..errors import InconsistentRecord, InvalidComponent, MalformedPayload
+from ..dates import today as system_today
+from ..errors import InconsistentRecord, InvalidCode, InvalidComponent, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
-from ..text import clean_field, reject_forbidden
+from ..text import NAME_FIELDS, is_card_text, nfc, reject_forbidden
 from ..trusted import trusted
-from ..typed_hex import NAME_FIELDS, hex_field_text, is_card_text
+from ..typed_hex import hex_field_text
 from .base import CardRecord
 
 __all__ = ["BhytRecord", "FIELD_NAMES", "MAX_EXTRA_FIELDS", "field_name", "parse_bhyt_fields", "to_payload"]
@@ -59,9 +61,6 @@ _TERMINATOR = "$"
 _EMPTY = "-"
 _GENDERS = {"1": Gender.MALE, "2": Gender.FEMALE}
 _GENDER_CODES = {Gender.MALE: "1", Gender.FEMALE: "2"}
-# As cards and forms print a facility: "01 - 001", "01-001", "01 – 001" (an en dash, as word processors make it).
-_FACILITY_SEPARATORS = re.compile(r"[ \-\u2013]+")
-_FACILITY = re.compile(r"[0-9]{2}[0-9A-Z]{3}")
 _CHECK_PATTERN = r"[0-9a-f]{1,64}(?:-[0-9a-f]{1,16})?"
 _CHECK = re.compile(_CHECK_PATTERN, re.IGNORECASE)
 _MANAGEMENT_PATTERN = r"[0-9A-Za-z]{1,20}"
@@ -156,37 +155,38 @@ def _optional(value: str) -> str:
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it (repaired when a scanner typed it
     through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
-    text is accepted too."""
+    text is accepted too, by the same card-text rule."""
     value = _optional(value)
-    if value:
-        decoded = hex_field_text(value, field)
-        if decoded is not None:
-            # The payload was scanned as hex; the text it hides is scanned here.
-            value = clean_field(decoded, field)
-    if not value:
+    decoded = hex_field_text(value, field) if value else None
+    if decoded is not None:  # NFC, stripped, card text, nothing forbidden: typed_hex's contract
+        value = decoded
+    elif not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
+    else:
+        value = nfc(value)
     if len(value) > MAX_TEXT_CHARS:
         raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
-    if not is_card_text(value, field):
-        what = "a name of two or more words, without digits" if field in NAME_FIELDS else "two or more letters"
+    if decoded is None and not is_card_text(value, field):
+        what = "a name of two or more words of Latin letters" if field in NAME_FIELDS else "Latin letters"
         raise MalformedPayload(f"must be {what}", field)
     return value
 
 
 def _facility(value: str) -> str:
-    if len(value) == 8 and value[2:5] == " - ":  # as the cards print it: "01 - 001"
+    """The facility as the card prints it (``01 - 001``): :mod:`vssid_id.codes.facility`."""
+    if len(value) == 8 and value[2:5] == " - ":  # the printed form, nearly always digits
         code = value[:2] + value[5:]
-    else:
-        code = _FACILITY_SEPARATORS.sub("", value)
-    if not _FACILITY.fullmatch(code):
-        raise MalformedPayload(
-            "must be a 2-digit province and 3 letters or digits, such as '01 - 001'", "facility_code"
-        )
-    if code[:2] not in BHYT_ISSUER_PROVINCES:
-        raise InvalidComponent("the facility's province code is not in the official list", "facility_code")
-    return code
+        if code.isdigit() and code.isascii() and code[:2] in BHYT_ISSUER_PROVINCES:
+            return code
+    try:
+        return facility.validate(value)
+    except InvalidComponent:
+        raise
+    except InvalidCode as error:
+        reason = error.reason
+    raise MalformedPayload(reason, "facility_code")  # outside the except block: no __context__
 
 
 def _optional_date(value: str, field: str) -> date | None:
@@ -198,6 +198,8 @@ def _card_code(value: str) -> tuple[str, BhytCardCodeParts | None, str]:
     """(card_code, parts or None, bhxh_code): a 15-character code or a bare 10-digit number."""
     if len(value) == 10 and value.isascii() and value.isdigit():
         return value, None, value
+    if not value.isalnum():  # a payload writes the code unbroken
+        raise MalformedPayload("must be letters and digits, unbroken", "card_code")
     parts = parse_bhyt_card_code(value)
     return parts.card_code, parts, parts.bhxh_code
 
@@ -252,7 +254,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
 
-    today = today or date.today()
+    today = today or system_today()
     birth = date_of_birth or date(year_of_birth, month_of_birth or 1, 1)
     if birth > today:
         raise MalformedPayload("is in the future", "date_of_birth")

@@ -23,13 +23,15 @@ from typing import Literal
 from pydantic import Field
 
 from ..codes import cmnd
-from ..codes.cccd import CccdNumberParts, parse_cccd_number
+from ..codes.cccd import CccdNumberParts, number_parts
 from ..codes.cleaning import require_digits
 from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
+from ..dates import today as system_today
 from ..errors import InconsistentRecord, MalformedPayload
+from ..expiry import identity_card_valid_until
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
-from ..text import reject_forbidden
+from ..text import NAME_FIELDS, is_card_text, nfc, reject_forbidden
 from ..trusted import trusted
 from .base import CardRecord
 
@@ -59,8 +61,8 @@ FIELD_NAMES = (
 #: How many fields the payload of the Căn cước card (issued from 1 July 2024)
 #: has: the seven above, then four that are empty on every public example
 #: (docs/formats.md). Their meaning is not published, so they are kept
-#: verbatim. It is also the most fields a payload may have: no public layout
-#: has more.
+#: verbatim. A payload has seven fields or eleven: no public sample has
+#: another count (docs/formats.md).
 CAN_CUOC_FIELD_COUNT = 11
 
 #: The day Luật Căn cước 2023 took effect: every card issued from then on is
@@ -104,6 +106,13 @@ class CccdRecord(CardRecord):
     law lists a cancelled ID number, and parents' names on children's cards)
     is not published field by field, so they are not interpreted."""
 
+    @property
+    def valid_until(self) -> date | None:
+        """The card's last valid day by the law it was issued under, or ``None``:
+        valid for life, or not known (no issue date, or no day of birth).
+        The rules and their sources: :mod:`vssid_id.expiry`."""
+        return identity_card_valid_until(self.date_of_birth, self.issue_date)
+
     def to_payload(self) -> str:
         """The exact QR payload text of this card."""
         return to_payload(self)
@@ -114,17 +123,25 @@ class CccdRecord(CardRecord):
 
 
 def _gender(text: str) -> Gender:
-    gender = _GENDERS.get(text) or _GENDERS.get(text.capitalize())
+    gender = _GENDERS.get(text)
+    if gender is None:
+        text = nfc(text)
+        gender = _GENDERS.get(text) or _GENDERS.get(text.capitalize())
     if gender is None:
         raise MalformedPayload("must be 'Nam' or 'Nữ'", "gender")
     return gender
 
 
 def _text(value: str, field: str) -> str:
+    """A name or an address: NFC, card text (:func:`~vssid_id.text.is_card_text`)."""
     if not value:
         raise MalformedPayload("is empty", field)
+    value = nfc(value)
     if len(value) > MAX_TEXT_CHARS:
         raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
+    if not is_card_text(value, field):
+        what = "a name of two or more words of Latin letters" if field in NAME_FIELDS else "Latin letters"
+        raise MalformedPayload(f"must be {what}", field)
     return value
 
 
@@ -158,7 +175,7 @@ def variant(issue_date: date | None, extra_fields: tuple[str, ...]) -> CccdVaria
 
 def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecord:
     """Build a :class:`CccdRecord` from a payload already split on ``|``."""
-    if not len(FIELD_NAMES) <= len(fields) <= CAN_CUOC_FIELD_COUNT:
+    if len(fields) != len(FIELD_NAMES) and len(fields) != CAN_CUOC_FIELD_COUNT:
         raise MalformedPayload(
             f"has {len(fields)} fields; a CCCD payload has {len(FIELD_NAMES)}, "
             f"a Căn cước payload {CAN_CUOC_FIELD_COUNT}",
@@ -167,20 +184,19 @@ def parse_cccd_fields(fields: list[str], today: date | None = None) -> CccdRecor
     reject_forbidden(fields, field_name)
     (id_raw, old_raw, name_raw, dob_raw, gender_raw, address_raw, issue_raw,
      *extra) = map(str.strip, fields)
-    require_digits(id_raw, 12, "id_number")
-    parts = parse_cccd_number(id_raw)
-    old_id_number = cmnd.validate(old_raw) if old_raw else None
+    parts = number_parts(require_digits(id_raw, 12, "id_number"))
+    old_id_number = cmnd.validate(require_digits(old_raw, len(old_raw), "old_id_number")) if old_raw else None
     full_name = _text(name_raw, "full_name")
     date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=False)
     gender = _gender(gender_raw)
     address = _text(address_raw, "address")
     issue_date = parse_compact_date(issue_raw, "issue_date") if issue_raw else None
-    for index, value in enumerate(extra, len(FIELD_NAMES)):
+    extra_fields = tuple(map(nfc, extra))  # verbatim, empty ones too: to_payload() gives the same text back
+    for index, value in enumerate(extra_fields, len(FIELD_NAMES)):
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))
-    extra_fields = tuple(extra)  # verbatim, empty ones too: to_payload() gives the same text back
 
-    today = today or date.today()
+    today = today or system_today()
     if (date_of_birth or date(year_of_birth, month_of_birth or 1, 1)) > today:
         raise MalformedPayload("is in the future", "date_of_birth")
     if issue_date is not None and not (

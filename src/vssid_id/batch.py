@@ -1,0 +1,382 @@
+"""The batch runner of ``vssid-scan``: inputs → one result entry each, in input order.
+
+Three rules make a batch robust:
+
+* **One bad input never stops a batch.** Whatever reading, decoding or
+  parsing an input raises — our errors, an :class:`OSError`, a
+  :class:`MemoryError`, anything from a dependency — becomes that input's
+  entry, and the next input is read. A worker process that dies (killed for
+  using too much memory, say) is reported for the input it was decoding.
+* **Bounded reads.** Files are read by :func:`vssid_id.image_input.load_image`,
+  which refuses anything but a regular file (``/dev/zero``, a FIFO or a socket
+  would never end) before reading it and reads at most ``max_bytes`` bytes;
+  stdin is read once, in the parent, with the same cap
+  (:func:`~vssid_id.image_input.read_limited`).
+* **Parallel, in order.** With ``jobs > 1`` and more than one image to read,
+  the images are decoded in a pool of worker processes
+  (:class:`concurrent.futures.ProcessPoolExecutor`; the work items are file
+  paths) and each entry is handed back as soon as every input before it has
+  been — the output is the same as with ``jobs=1``, which runs in-process.
+
+An entry is :func:`vssid_id.report.scan_entry`'s dict, or one with a single
+error key and no codes: ``input_error`` (the input is missing, unreadable, not
+an image or too large), ``internal_error`` (an unexpected failure while
+reading it); a scan whose debug images could not be written carries
+``debug_error`` beside its codes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .image_input import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+__all__ = [
+    "IMAGE_SUFFIXES",
+    "ScanOptions",
+    "WorkItem",
+    "expand_inputs",
+    "scan_item",
+    "run_batch",
+]
+
+Entry = dict[str, Any]
+
+IMAGE_SUFFIXES = frozenset(
+    {".jpg", ".jpeg", ".jpe", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".heic", ".heif", ".pgm", ".ppm"}
+)
+
+#: How many work items may wait in the pool per worker: enough to keep every
+#: worker busy, few enough that Ctrl-C and a broken pool lose little.
+_WINDOW_PER_JOB = 4
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """What every worker needs to scan one input (picklable)."""
+
+    find_all: bool = False
+    mask: bool = True
+    max_bytes: int = DEFAULT_MAX_BYTES
+    debug_dir: Path | None = None
+    records: bool = False  # also hand back the record objects (under "records"), for --form
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One input of a batch: a file to read, bytes already read (stdin), or an entry known in advance."""
+
+    index: int  # position in the batch, from 1 (names the --debug-dir folder)
+    name: str  # as reported
+    path: str | None = None
+    data: bytes | None = None
+    entry: Entry | None = None  # an error found while expanding the inputs
+
+    @property
+    def needs_work(self) -> bool:
+        return self.entry is None
+
+
+def input_error(message: str, type_name: str = "InputError") -> Entry:
+    """The entry of an input that cannot be read (exit code 66)."""
+    return {"input_error": {"type": type_name, "field": None, "message": message}, "codes": []}
+
+
+def internal_error(type_name: str, message: str) -> Entry:
+    """The entry of an input whose reading failed unexpectedly (exit code 70)."""
+    return {"internal_error": {"type": type_name, "field": None, "message": message}, "codes": []}
+
+
+def exception_name(error: BaseException) -> str:
+    """``cv2.error``, ``ValueError``: the exception's type, with its module unless built in."""
+    kind = type(error)
+    return kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def _os_message(error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    if isinstance(error, PermissionError):
+        return "cannot be read (permission denied)"
+    return f"cannot be read ({error.strerror or type(error).__name__})"
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+
+def _path_key(path: str) -> tuple[str, ...]:
+    return Path(path).parts
+
+
+def _directory(root: str) -> list[tuple[str, Entry | None]]:
+    """The image files under ``root`` (recursively, in path order) and the folders that cannot be read."""
+    found: list[tuple[str, Entry | None]] = []
+    unreadable: list[OSError] = []
+    for folder, _, files in os.walk(root, onerror=unreadable.append):
+        found.extend(
+            (os.path.join(folder, file), None) for file in files if os.path.splitext(file)[1].lower() in IMAGE_SUFFIXES
+        )
+    for error in unreadable:
+        message = "directory " + _os_message(error).replace("no such file", "disappeared while being read")
+        found.append((str(error.filename or root), input_error(message)))
+    if not found:
+        found.append((root, input_error("directory holds no image files")))
+    return sorted(found, key=lambda pair: _path_key(pair[0]))
+
+
+def expand_inputs(inputs: Iterable[str], read_stdin: Callable[[], bytes]) -> list[WorkItem]:
+    """One work item per image: directories are searched recursively, ``-`` is stdin (read here, once).
+
+    Problems found here (an empty name, a missing path, an unreadable folder, stdin over the cap) become
+    items that carry their error entry, in their place in the batch.
+    """
+    from .errors import VssidError
+
+    items: list[WorkItem] = []
+
+    def add(name: str, **what: Any) -> None:
+        items.append(WorkItem(len(items) + 1, name, **what))
+
+    for item in inputs:
+        if item == "-":
+            try:
+                add("<stdin>", data=read_stdin())
+            except VssidError as error:
+                add("<stdin>", entry=input_error(_strip_name(error.reason, "<stdin>"), type(error).__name__))
+            except OSError as error:
+                add("<stdin>", entry=input_error(_os_message(error)))
+        elif item == "":
+            add(item, entry=input_error("empty file name"))
+        elif os.path.isdir(item):
+            for path, entry in _directory(item):
+                add(path, path=path, entry=entry)
+        elif not os.path.lexists(item):
+            add(item, entry=input_error("no such file"))
+        else:
+            add(item, path=item)
+    return items
+
+
+# --- one input ---------------------------------------------------------------------------
+
+
+def _strip_name(message: str, name: str) -> str:
+    """``message`` without a leading ``"name: "`` (the report already starts with the name)."""
+    return message[len(name) + 2 :] if message.startswith(name + ": ") else message
+
+
+def scan_item(item: WorkItem, options: ScanOptions) -> Entry:
+    """Read, decode and parse one input; never raises (except KeyboardInterrupt / SystemExit)."""
+    if item.entry is not None:
+        return item.entry
+    try:
+        return _scan(item, options)
+    except MemoryError:
+        return internal_error("MemoryError", "out of memory while reading this input")
+    except Exception as error:  # a bug here or in a dependency: report it, go on with the batch
+        # The exception's text is not repeated: it could quote the input's content.
+        name = exception_name(error)
+        return internal_error(name, f"reading this input failed inside vssid_id or a library it uses ({name})")
+
+
+def _scan(item: WorkItem, options: ScanOptions) -> Entry:
+    from .errors import VssidError
+    from .image_input import load_image
+    from .report import error_dict, scan_entry
+    from .scanner import scan
+
+    try:  # the loader's rules: regular files only, at most max_bytes (vssid_id.image_input)
+        image = load_image(item.data if item.data is not None else item.path, max_bytes=options.max_bytes)
+    except VssidError as error:
+        entry = error_dict(error)
+        entry["message"] = _strip_name(_strip_name(entry["message"], item.path or ""), "image bytes")
+        return {"input_error": entry, "codes": []}
+    except OSError as error:
+        return input_error(_os_message(error))
+
+    debug = None
+    debug_failure: OSError | None = None
+    if options.debug_dir is not None:
+        from .debug_images import DebugImageWriter
+
+        try:
+            debug = DebugImageWriter(options.debug_dir, item.index, item.name)
+        except OSError as error:
+            debug_failure = error
+
+    def on_step(step: str, view: Any) -> None:
+        nonlocal debug, debug_failure
+        if debug is not None:
+            try:
+                debug.step(step, view)
+            except OSError as error:  # a full disk: stop writing, keep decoding
+                debug, debug_failure = None, error
+
+    results = scan(image, find_all=options.find_all, on_step=on_step if debug is not None else None)
+    if debug is not None:
+        try:
+            debug.outline(image, results)
+        except OSError as error:
+            debug_failure = error
+    entry = scan_entry(results, mask=options.mask)
+    if options.records:
+        entry["records"] = [result.record for result in results if result.record is not None]
+    if debug_failure is not None:
+        entry["debug_error"] = {
+            "type": type(debug_failure).__name__,
+            "field": None,
+            "message": f"debug images not written ({debug_failure.strerror or 'write failed'})",
+        }
+    return entry
+
+
+# --- the batch ---------------------------------------------------------------------------
+
+
+def _worker_start() -> None:
+    """Worker set-up: Ctrl-C is the parent's to handle (no traceback from each worker), and OpenCV runs
+    on one thread, so that N workers run N threads rather than N times OpenCV's pool (on the shared 2-core
+    box this made no measurable difference: bench/bench_batch.py, docs/benchmarks.md "Batch")."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import cv2
+
+        cv2.setNumThreads(1)
+    except ImportError:  # pragma: no cover - OpenCV is a dependency
+        pass
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
+
+    # forkserver: workers are forked from a clean server process that has the
+    # decoder and its libraries imported once (fork from a process running
+    # threads is unsafe); a module that fails to import there is skipped.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context: BaseContext = multiprocessing.get_context("forkserver")
+        multiprocessing.get_context("forkserver").set_forkserver_preload(
+            ["vssid_id.scanner", "vssid_id.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
+        )
+    else:  # pragma: no cover - Windows
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop ``pool`` now: queued items are dropped, running workers are ended."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    # The executor has no public way to end running work; its processes are ended directly.
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+def _crash_entry() -> Entry:
+    return internal_error(
+        "WorkerCrash", "the process decoding this input stopped abruptly (killed, e.g. for using too much memory)"
+    )
+
+
+def run_batch(
+    items: list[WorkItem],
+    options: ScanOptions,
+    jobs: int = 1,
+    worker: Callable[[WorkItem, ScanOptions], Entry] | None = None,
+) -> Generator[tuple[WorkItem, Entry], None, None]:
+    """Yield ``(item, entry)`` for every item, in the order of ``items``.
+
+    With ``jobs > 1`` and more than one input to read, the inputs are scanned
+    in a pool of ``jobs`` worker processes; otherwise in this process.
+    ``worker`` (default :func:`scan_item`, looked up at call time) scans one
+    item; in a pool it must be a module-level function.
+    """
+    work = worker or scan_item
+    if jobs <= 1 or sum(item.needs_work for item in items) <= 1:
+        for item in items:
+            yield item, work(item, options)
+        return
+    yield from _run_pool(items, options, jobs, work)
+
+
+def _run_pool(
+    items: list[WorkItem], options: ScanOptions, jobs: int, work: Callable[[WorkItem, ScanOptions], Entry]
+) -> Iterator[tuple[WorkItem, Entry]]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    waiting = deque(items)
+    running: deque[tuple[WorkItem, Future[Entry] | None]] = deque()
+    pool = _new_pool(jobs)
+    try:
+        while waiting or running:
+            while waiting and len(running) < jobs * _WINDOW_PER_JOB:
+                item = waiting.popleft()
+                running.append((item, pool.submit(work, item, options) if item.needs_work else None))
+            item, future = running[0]
+            if future is None:
+                running.popleft()
+                yield item, item.entry or {}
+                continue
+            try:
+                entry = future.result()
+            except BrokenProcessPool:
+                # A worker died. Which input killed it is unknown: every input
+                # that had not finished is run again alone, in order, and the
+                # one that kills its lone worker is reported as the cause.
+                pool.shutdown(wait=True)
+                suspects = list(running)
+                running.clear()
+                yield from _isolate(suspects, options, work)
+                pool = _new_pool(jobs)
+                continue
+            except Exception as error:  # pickling failure and the like: this input only
+                entry = internal_error(exception_name(error), f"the worker process failed ({exception_name(error)})")
+            running.popleft()
+            yield item, entry
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def _isolate(
+    suspects: list[tuple[WorkItem, Future[Entry] | None]],
+    options: ScanOptions,
+    work: Callable[[WorkItem, ScanOptions], Entry],
+) -> Iterator[tuple[WorkItem, Entry]]:
+    """Entries of the inputs in flight when a worker died: finished ones as they are, the rest rerun alone."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool: ProcessPoolExecutor | None = None
+    try:
+        for item, future in suspects:
+            if future is None:
+                yield item, item.entry or {}
+                continue
+            if future.done() and not future.cancelled() and future.exception() is None:
+                yield item, future.result()
+                continue
+            pool = pool or _new_pool(1)
+            try:
+                entry = pool.submit(work, item, options).result()
+            except BrokenProcessPool:
+                entry = _crash_entry()
+                pool.shutdown(wait=True)
+                pool = None
+            yield item, entry
+    except BaseException:
+        if pool is not None:
+            _stop(pool)
+        raise
+    if pool is not None:
+        pool.shutdown(wait=True)

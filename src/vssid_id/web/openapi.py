@@ -1,0 +1,145 @@
+"""The OpenAPI 3.1 description of the API, served at ``/openapi.json``.
+
+Written by hand (four routes), with the record and registration schemas
+generated from the pydantic models themselves so they cannot drift.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from .. import __version__
+
+__all__ = ["openapi_document"]
+
+_REF = "#/components/schemas/{model}"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": _REF.format(model=name)}
+
+
+def _model_schemas() -> dict[str, Any]:
+    from pydantic.json_schema import models_json_schema
+
+    from ..records import BhytRecord, CccdRecord
+    from ..registration import Registration
+
+    models: list[Any] = [CccdRecord, BhytRecord, Registration]
+    _, schema = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)
+    defs: dict[str, Any] = schema.get("$defs", {})
+    return defs
+
+
+_ERROR_FIELDS: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "field", "message"],
+    "properties": {
+        "type": {"type": "string", "description": "the error's class, e.g. MalformedPayload, ImageError"},
+        "field": {"type": ["string", "null"], "description": "the field the error is about"},
+        "message": {"type": "string", "description": "what is wrong; never contains personal data"},
+    },
+}
+_ERROR = {"type": "object", "required": ["error"], "properties": {"error": _ERROR_FIELDS}}
+
+_SCAN = {
+    "type": "object",
+    "required": ["codes"],
+    "description": "As `vssid-scan --json` prints it, plus `payload` (the code's text) when unmasked. "
+                   "An empty `codes` list means no QR code was found.",
+    "properties": {"codes": {"type": "array", "items": {
+        "type": "object",
+        "properties": {
+            "decoder": {"type": "object", "properties": {
+                "backend": {"type": "string"}, "step": {"type": "string"},
+                "corners": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
+                "elapsed_ms": {"type": "number"},
+            }},
+            "record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]},
+            "error": _ERROR_FIELDS,
+            "payload": {"type": "string", "description": "the QR text (only when not masked)"},
+        },
+    }}},
+}
+
+_MASK = {"name": "mask", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+         "description": "mask personal data as `vssid-scan` does by default"}
+_ALL = {"name": "all", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
+        "description": "report every QR code on an image, not just the first card"}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    text = {400: "malformed request", 413: "body over the size cap", 415: "unsupported Content-Type",
+            422: "not a card: unreadable image, no QR code, invalid payload",
+            503: "too many decodes in flight (Retry-After: 1)", 504: "over the per-request time limit"}
+    return {str(status): {"description": text[status],
+                          "content": {"application/json": {"schema": _ref("Error")}}} for status in statuses}
+
+
+@lru_cache(maxsize=4)
+def openapi_document(max_body_bytes: int) -> dict[str, Any]:
+    """The OpenAPI document (``max_body_bytes`` is stated in the description)."""
+    image_body = {
+        "multipart/form-data": {"schema": {"type": "object", "required": ["image"],
+                                           "properties": {"image": {"type": "string", "format": "binary"}}}},
+        "image/*": {"schema": {"type": "string", "format": "binary"}},
+        "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    }
+    schemas = {**_model_schemas(), "Error": _ERROR, "ScanResult": _SCAN}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "vssid_id",
+            "version": __version__,
+            "description": "Read the QR codes of Vietnamese CCCD / Căn cước and BHYT cards, and prefill the "
+                           "BHXH registration form. Results are unmasked unless `?mask=true`. Request bodies "
+                           f"are capped at {max_body_bytes:,} bytes (413 over it). Errors: "
+                           '`{"error": {"type", "field", "message"}}`, never with personal data.',
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "servers": [{"url": "/"}],
+        "paths": {
+            "/api/scan": {"post": {
+                "summary": "Decode one image and parse its card QR codes",
+                "parameters": [_MASK, _ALL],
+                "requestBody": {"required": True, "content": image_body,
+                                "description": "multipart field `image`, or the image bytes as the body"},
+                "responses": {"200": {"description": "the codes found",
+                                      "content": {"application/json": {"schema": _ref("ScanResult")}}},
+                              **_errors(400, 413, 422, 503, 504)},
+            }},
+            "/api/parse": {"post": {
+                "summary": "Parse one QR payload text",
+                "parameters": [_MASK],
+                "requestBody": {"required": True, "content": {
+                    "text/plain": {"schema": {"type": "string"}},
+                    "application/json": {"schema": {"type": "object", "required": ["payload"],
+                                                    "properties": {"payload": {"type": "string"}}}},
+                }},
+                "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]}},
+                }}}}, **_errors(400, 413, 415, 422)},
+            }},
+            "/api/prefill": {"post": {
+                "summary": "Prefill the registration form from card images and/or payloads",
+                "parameters": [_MASK, _ALL],
+                "requestBody": {"required": True, "content": {
+                    "multipart/form-data": {"schema": {"type": "object", "properties": {
+                        "image": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        "payload": {"type": "array", "items": {"type": "string"}},
+                    }}},
+                    "application/json": {"schema": {"type": "object", "required": ["payloads"], "properties": {
+                        "payloads": {"type": "array", "items": {"type": "string"}}}}},
+                }},
+                "responses": {"200": {"description": "the registration, with conflicts between the cards",
+                                      "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                          "registration": _ref("Registration"),
+                                          "form": {"type": "object", "description": "to_form() (unmasked only)"},
+                                      }}}}},
+                              **_errors(400, 413, 415, 422, 503, 504)},
+            }},
+            "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
+        },
+        "components": {"schemas": schemas},
+    }
