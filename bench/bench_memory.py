@@ -74,7 +74,8 @@ start = time.perf_counter()
 found = vssid_id.decode(image, max_pixels=10**10)  # the ladder itself, whatever the loader allows
 elapsed = time.perf_counter() - start
 peak = status_mb("VmHWM")
-print(json.dumps({"case": case, "refused": refused, "pixels": int(image.shape[0] * image.shape[1]), "image_mb": image.nbytes / 2**20,
+print(json.dumps({"case": case, "refused": refused, "pixels": int(image.shape[0] * image.shape[1]),
+                  "image_mb": image.nbytes / 2**20,
                   "rss_before_mb": before, "peak_mb": peak, "ladder_peak_mb": peak - before,
                   "seconds": elapsed, "found": len(found)}))
 """
