@@ -3,12 +3,11 @@
 import cv2
 import numpy as np
 import pytest
+from conftest import card_bgr
 
 from vssid_id import camera, cli, errors
 from vssid_id.camera import SharpnessGate, scan_camera, scan_frames, sharpness
 from vssid_id.scanner import parses
-
-from conftest import card_bgr
 
 
 class FakeCapture:
@@ -54,7 +53,9 @@ def test_stops_at_first_frame_with_a_card_and_skips_blurred_ones(monkeypatch, sh
 
     monkeypatch.setattr(camera, "decode", counting_decode)
     blank = np.full(sharp_card.shape, 128, np.uint8)
-    soft = cv2.GaussianBlur(sharp_card, (0, 0), 2.5)
+    # sigma 3: sharp enough for the gate (above its floor), past what the
+    # ladder reads (its deconvolution step reads sigma 2.5 at 4 px per module).
+    soft = cv2.GaussianBlur(sharp_card, (0, 0), 3.0)
     blurred = cv2.GaussianBlur(sharp_card, (0, 0), 4)
     capture = FakeCapture([blank, soft, blurred, blurred, sharp_card, soft, sharp_card])
     payloads = scan_camera(capture, accept=parses, timeout=10)

@@ -8,12 +8,13 @@ import sys
 import cv2
 import numpy as np
 import pytest
+from conftest import FIXTURES, card_bgr, generate, qr_gray
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vssid_id
 from vssid_id import backends, decoder, errors
 from vssid_id.scanner import parses
-
-from conftest import FIXTURES, card_bgr, generate, qr_gray
 
 MANIFEST = json.loads((FIXTURES / "images" / "manifest.json").read_text(encoding="utf-8"))
 
@@ -41,7 +42,7 @@ def _place(qr: np.ndarray, canvas_shape=(900, 1200), at=(300, 500)) -> tuple[np.
 
 def _assert_corners(payload, x0, y0, side, tolerance):
     expected = [(x0, y0), (x0 + side, y0), (x0 + side, y0 + side), (x0, y0 + side)]
-    for (x, y), (ex, ey) in zip(payload.corners, expected):
+    for (x, y), (ex, ey) in zip(payload.corners, expected, strict=True):
         assert abs(x - ex) <= tolerance and abs(y - ey) <= tolerance, (payload.corners, expected)
 
 
@@ -163,6 +164,161 @@ def test_a_crashing_backend_does_not_take_decode_down(monkeypatch, cccd_payload)
     monkeypatch.setitem(backends.BACKENDS, "zxing", explode)
     [payload] = vssid_id.decode(qr_gray(cccd_payload, 5))
     assert payload.backend in ("opencv", "zbar")
+
+
+def test_a_second_card_located_but_unread_keeps_the_ladder_going(cccd_payload, bhyt_payload):
+    # A sharp CCCD beside a BHYT card too blurred for the first step: zxing-cpp
+    # locates the second code without decoding it, so the ladder goes on
+    # (without find_all) until a later step reads it.
+    left = card_bgr(cccd_payload, "cccd")
+    right = cv2.GaussianBlur(card_bgr(bhyt_payload, "bhyt"), (0, 0), 3.0)
+    height = max(left.shape[0], right.shape[0])
+    pad = lambda c: np.pad(c, ((0, height - c.shape[0]), (0, 30), (0, 0)), constant_values=200)  # noqa: E731
+    frame = np.hstack([pad(left), pad(right)])
+    gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    hits, located = backends.read_and_locate("zxing", gray)
+    assert [hit.text for hit in hits] == [cccd_payload] and located  # the premise
+    results = vssid_id.scan(frame)
+    assert {r.payload.text for r in results} == {cccd_payload, bhyt_payload}
+    assert all(r.ok for r in results)
+    by_text = {r.payload.text: r.payload for r in results}
+    assert by_text[cccd_payload].step == "gray" and by_text[bhyt_payload].step != "gray"
+    assert by_text[bhyt_payload].corners[0][0] > left.shape[1]  # found where it is, on the right
+
+
+def test_one_code_read_first_costs_no_extra_step(cccd_payload):
+    steps = []
+    vssid_id.decode(card_bgr(cccd_payload), on_step=lambda name, _: steps.append(name))
+    assert steps == ["gray"]
+
+
+def test_text_that_is_not_utf8_comes_back_as_plain_text():
+    # Shift-JIS bytes with an ECI header: zxing-cpp's escaped text would be '<SOH><DLE>AD:SUB:阿;;'.
+    import io
+
+    import segno
+    from PIL import Image
+
+    text = "\x01\x10AD:SUB:阿;;"
+    code = segno.make(text, encoding="shift_jis", eci=True, mode="byte", error="m", micro=False)
+    buffer = io.BytesIO()
+    code.save(buffer, kind="png", scale=4, border=4)
+    [payload] = vssid_id.decode(Image.open(buffer))
+    assert payload.text == text and payload.raw == text.encode("shift_jis")
+
+
+@pytest.mark.parametrize("shape", [(1, 3000), (3000, 1), (2, 5000), (20, 4000), (1, 1), (5, 5)])
+def test_images_too_thin_for_a_qr_code_give_nothing(shape):
+    assert vssid_id.decode(np.full(shape, 255, np.uint8)) == []
+    assert vssid_id.decode(np.zeros((*shape, 3), np.uint8)) == []
+
+
+def test_the_smallest_image_that_can_hold_a_code_still_reads():
+    import segno
+
+    code = np.array(list(segno.make("1", error="l", micro=False).matrix), dtype=bool)
+    assert code.shape == (21, 21)
+    image = np.where(np.pad(code, 2), 0, 255).astype(np.uint8)  # 25 x 25 pixels, a 2-module quiet zone
+    found = vssid_id.decode(cv2.resize(image, None, fx=2, fy=2, interpolation=cv2.INTER_NEAREST))
+    assert [p.text for p in found] == ["1"]
+
+
+def test_a_failing_step_is_skipped_not_raised(monkeypatch, cccd_payload):
+    def broken(gray):
+        raise cv2.error("resize to 0 rows")
+
+    ladder = [("broken", broken, ("zxing",)), *decoder.LADDER]
+    monkeypatch.setattr(decoder, "LADDER", tuple(ladder))
+    [payload] = vssid_id.decode(qr_gray(cccd_payload))
+    assert payload.text == cccd_payload
+
+
+def test_every_step_survives_thin_and_tiny_images():
+    # The transforms themselves, not just decode()'s size gate.
+    for shape in [(21, 5000), (5000, 21), (21, 21), (1, 3000), (3000, 1)]:
+        for _, transform, _ in decoder.LADDER:
+            for view in transform(np.full(shape, 200, np.uint8)):
+                assert view.image.dtype == np.uint8 and min(view.image.shape) >= 1
+
+
+def test_backends_as_one_name_or_a_list(cccd_payload):
+    image = qr_gray(cccd_payload, 5)
+    [payload] = vssid_id.decode(image, backends="opencv")
+    assert payload.backend == "opencv"
+    [payload] = vssid_id.decode(image, backends=("zxing",))
+    assert payload.backend == "zxing"
+
+
+@pytest.mark.parametrize("value, error, message", [
+    ([], errors.BackendUnavailable, "at least one"),
+    ("zxingcpp", errors.BackendUnavailable, "'zxingcpp'"),
+    (3, TypeError, "backend name"),
+    ([b"zxing"], TypeError, "names"),
+    (b"zxing", TypeError, "backend name"),
+])
+def test_backends_misuse_is_a_clear_error(value, error, message):
+    with pytest.raises(error, match=message):
+        vssid_id.decode(np.zeros((50, 50), np.uint8), backends=value)
+
+
+@pytest.mark.parametrize("option, value", [
+    ("time_budget", "2"), ("time_budget", None), ("time_budget", float("nan")), ("time_budget", -1),
+    ("time_budget", True), ("find_all", "yes"), ("find_all", 1), ("find_all", None),
+    ("accept", "parses"), ("accept", True), ("on_step", 3),
+])
+def test_options_of_the_wrong_type_raise_type_error(option, value):
+    with pytest.raises(TypeError, match=option):
+        vssid_id.decode(np.zeros((50, 50), np.uint8), **{option: value})
+
+
+def test_an_infinite_budget_is_allowed(cccd_payload):
+    [payload] = vssid_id.decode(qr_gray(cccd_payload), time_budget=float("inf"))
+    assert payload.text == cccd_payload
+
+
+_DTYPES = [np.uint8, np.uint16, np.int16, np.int32, np.int64, np.float32, np.float64, np.bool_]
+
+
+@st.composite
+def _arrays(draw):
+    dtype = np.dtype(draw(st.sampled_from(_DTYPES)))
+    height = draw(st.one_of(st.integers(0, 80), st.sampled_from([1, 2, 21, 300, 3000])))
+    width = draw(st.one_of(st.integers(0, 80), st.sampled_from([1, 2, 21, 300, 3000])))
+    channels = draw(st.sampled_from([None, 1, 2, 3, 4, 5]))
+    shape = (height, width) if channels is None else (height, width, channels)
+    if int(np.prod(shape)) > 2000:  # large: a pattern, not drawn pixel by pixel
+        fill = draw(st.sampled_from(["zeros", "ones", "stripes", "noise"]))
+        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+        if fill == "noise":
+            return (rng.random(shape) * 255).astype(dtype)
+        array = np.zeros(shape, dtype) if fill == "zeros" else np.ones(shape, dtype)
+        if fill == "stripes":
+            array[..., ::3] = 1
+        return array
+    if dtype.kind == "f":
+        values = st.floats(allow_nan=True, allow_infinity=True, width=dtype.itemsize * 8)
+    elif dtype.kind == "b":
+        values = st.booleans()
+    else:
+        info = np.iinfo(dtype)
+        values = st.integers(int(info.min), int(info.max))
+    flat = draw(st.lists(values, min_size=int(np.prod(shape)), max_size=int(np.prod(shape))))
+    return np.array(flat, dtype=dtype).reshape(shape)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(array=_arrays(), color_order=st.sampled_from(["bgr", "rgb"]))
+def test_fuzz_any_array_gives_a_list_or_our_error(array, color_order):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # NaN/inf casts inside the loader
+        try:
+            found = vssid_id.decode(array, color_order=color_order, time_budget=0.5)
+        except errors.VssidError:
+            return
+    assert isinstance(found, list)
+    assert all(isinstance(p, vssid_id.QrPayload) for p in found)
 
 
 def test_missing_zbar_is_reported_once(monkeypatch, caplog):

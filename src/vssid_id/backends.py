@@ -2,9 +2,12 @@
 
 Each backend takes a uint8 grayscale array and returns :class:`Hit` objects:
 the symbol's text, its raw bytes, and its four corners in that array's
-coordinates. Three backends:
+coordinates. The backends:
 
-* ``zxing`` — zxing-cpp (a wheel, always present): the primary reader;
+* ``zxing`` — zxing-cpp (a wheel, always present): the primary reader. It
+  also reports the symbols it located but could not decode
+  (``return_errors=True``): :func:`read_and_locate` hands their corners to
+  the decoder, which keeps looking while a located code is still unread;
 * ``opencv`` — OpenCV's ``QRCodeDetector`` (a different locator, which finds
   some codes zxing misses);
 * ``zbar`` — pyzbar over the zbar C library, which is optional: when
@@ -12,24 +15,32 @@ coordinates. Three backends:
   (``logging``, logger ``vssid_id``) says how to install it.
 
 Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
-first, else the backend's own text; then :func:`~vssid_id.text.repair_mojibake`
-undoes an unambiguous misreading as Latin-1, Windows-1252 or Shift-JIS.
+first, else the backend's own text — for zxing-cpp its plain text
+(``TextMode.Plain``: the bytes transcoded by the symbol's ECI or guessed
+character set, control characters kept as they are, not escaped as ``<SOH>``);
+then :func:`~vssid_id.text.repair_mojibake` undoes an unambiguous misreading
+as Latin-1, Windows-1252 or Shift-JIS.
+
+A backend never raises: whatever a native reader throws (``cv2.error`` on an
+odd image shape, a ``MemoryError``, ...) counts as "nothing found" and is
+logged at debug level.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from .text import repair_mojibake
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["Hit", "BACKENDS", "available", "read"]
+__all__ = ["Hit", "BACKENDS", "available", "read", "read_and_locate"]
 
 log = logging.getLogger("vssid_id")
 
@@ -64,16 +75,32 @@ def _hit(raw: bytes, fallback: str, corners: Corners, backend: str, ec_level: st
     return Hit(text, raw, corners, backend, ec_level)
 
 
-def _zxing(gray: "np.ndarray") -> list[Hit]:
+def _zxing_located(gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
+    """zxing-cpp: the symbols it decoded, and the corners of those it located but could not decode."""
     import zxingcpp
 
-    hits = []
-    for result in zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.QRCode):
-        raw = bytes(result.bytes)
+    hits: list[Hit] = []
+    misses: list[Corners] = []
+    results = zxingcpp.read_barcodes(
+        gray,
+        formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
+        text_mode=zxingcpp.TextMode.Plain,
+        return_errors=True,
+    )
+    for result in results:
         p = result.position
-        corners = tuple((float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left))
-        hits.append(_hit(raw, result.text, corners, "zxing", result.ec_level or None))
-    return hits
+        corners: Corners = tuple(  # type: ignore[assignment]
+            (float(pt.x), float(pt.y)) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)
+        )
+        if result.error or not result.valid:
+            misses.append(corners)
+            continue
+        hits.append(_hit(bytes(result.bytes), result.text, corners, "zxing", result.ec_level or None))
+    return hits, misses
+
+
+def _zxing(gray: np.ndarray) -> list[Hit]:
+    return _zxing_located(gray)[0]
 
 
 @lru_cache(maxsize=1)
@@ -83,12 +110,25 @@ def _opencv_detector():  # type: ignore[no-untyped-def]
     return cv2.QRCodeDetector()
 
 
-def _opencv(gray: "np.ndarray") -> list[Hit]:
+#: OpenCV's detector takes seconds on long thin images (0.5 s on 21x1000,
+#: 2.6 s on 21x5000, measured with OpenCV 5.0), where zxing-cpp takes
+#: microseconds: images more elongated than this are left to the others.
+OPENCV_MAX_ASPECT = 10.0
+
+
+def opencv_can_look(gray: np.ndarray) -> bool:
+    """Whether OpenCV's detector may run on ``gray`` in reasonable time (see :data:`OPENCV_MAX_ASPECT`)."""
+    return bool(max(gray.shape[:2]) <= OPENCV_MAX_ASPECT * min(gray.shape[:2]))
+
+
+def _opencv(gray: np.ndarray) -> list[Hit]:
+    if not opencv_can_look(gray):
+        return []
     found, texts, points, _ = _opencv_detector().detectAndDecodeMulti(gray)
     if not found or points is None:
         return []
     hits = []
-    for text, quad in zip(texts, points):
+    for text, quad in zip(texts, points, strict=False):
         if not text:
             continue
         # OpenCV hands back the symbol's bytes as text; recover the bytes.
@@ -101,7 +141,7 @@ def _opencv(gray: "np.ndarray") -> list[Hit]:
     return hits
 
 
-def _zbar(gray: "np.ndarray") -> list[Hit]:
+def _zbar(gray: np.ndarray) -> list[Hit]:
     from pyzbar import pyzbar
 
     hits = []
@@ -117,7 +157,7 @@ def _zbar(gray: "np.ndarray") -> list[Hit]:
 
 
 #: Every backend by name, whether or not it can run here.
-BACKENDS: dict[str, Callable[["np.ndarray"], list[Hit]]] = {
+BACKENDS: dict[str, Callable[[np.ndarray], list[Hit]]] = {
     "zxing": _zxing,
     "opencv": _opencv,
     "zbar": _zbar,
@@ -141,10 +181,26 @@ def available() -> tuple[str, ...]:
     return tuple(names)
 
 
-def read(name: str, gray: "np.ndarray") -> list[Hit]:
+def read(name: str, gray: np.ndarray) -> list[Hit]:
     """Run backend ``name`` on ``gray``; a backend crash counts as 'nothing found'."""
     try:
         return BACKENDS[name](gray)
     except Exception as error:  # a native reader must never take the caller down
         log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
         return []
+
+
+def read_and_locate(name: str, gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
+    """Like :func:`read`, plus the corners of symbols located but not decoded (zxing only).
+
+    The located-but-unread symbols are what zxing-cpp reports with an error
+    (a failed error correction, a bad format field): a code the image shows
+    and this pass could not read, so a later pass of the ladder may.
+    """
+    if name != "zxing" or BACKENDS["zxing"] is not _zxing:  # a replaced zxing (tests) has no misses
+        return read(name, gray), []
+    try:
+        return _zxing_located(gray)
+    except Exception as error:  # a native reader must never take the caller down
+        log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
+        return [], []

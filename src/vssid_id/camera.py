@@ -19,7 +19,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from .decoder import QrPayload, decode
 from .errors import CameraError
@@ -35,7 +36,7 @@ log = logging.getLogger("vssid_id")
 DEFAULT_FRAME_BUDGET = 0.25
 
 
-def sharpness(frame: "np.ndarray") -> float:
+def sharpness(frame: np.ndarray) -> float:
     """Variance of the Laplacian of the frame, on a copy at most 640 px wide.
 
     The usual focus measure (Pech-Pacheco et al., "Diatom autofocusing in
@@ -74,7 +75,7 @@ class SharpnessGate:
         self.relative = relative
         self._recent: deque[float] = deque(maxlen=window)
 
-    def worth_decoding(self, frame: "np.ndarray") -> bool:
+    def worth_decoding(self, frame: np.ndarray) -> bool:
         value = sharpness(frame)
         self._recent.append(value)
         return value >= self.floor and value >= self.relative * max(self._recent)
@@ -150,6 +151,7 @@ def scan_camera(
     opened or stops delivering frames.
     """
     opened_here = isinstance(camera, (int, str))
+    capture: Any
     if opened_here:
         import cv2
 

@@ -1,44 +1,57 @@
 """Image → QR payloads: the backends run over a ladder of preprocessing steps.
 
 The ladder is tried in order, cheapest first, only while nothing acceptable
-has been found and the time budget lasts. Each step makes one or more images
-from the grayscale original and runs one or more backends on them. The order
-was measured, not guessed: ``bench/bench_decode.py --steps`` runs every step
-alone on every image of the synthetic set, and the steps that read the most
-images the earlier steps miss, per millisecond, come first (numbers in
-docs/benchmarks.md):
+has been found (or a located code is still unread) and the time budget
+lasts. Each step makes one or more images from the grayscale original and
+runs one or more backends on them. The order was measured, not guessed:
+``bench/bench_decode.py --steps`` (synthetic card photos) and
+``--realqr --steps`` (public real photos) run every step alone on every
+image, and a greedy choice by "images the earlier steps miss, per
+millisecond" over both sets gives this order (numbers in docs/benchmarks.md):
 
 ==================  =============================================================
 step                what it does
 ==================  =============================================================
-``gray``            zxing-cpp on the grayscale image as it is (zxing-cpp itself
-                    also tries the inverted image, 90° rotations and
-                    down-scaled copies)
-``sharpen``         light unsharp mask (sigma 1) — mild blur, soft focus
-``sharpen_strong``  strong unsharp mask (sigma 3) — heavy blur
-``upscale``         ×2 cubic up-scaling, then sharpening — codes under ~2 pixels
-                    per module (skipped above 4 megapixels)
-``threshold``       adaptive thresholding — shadows, low contrast
-``clahe``           local contrast equalisation — uneven light, glare
-``opencv``          OpenCV's detector, a different locator
+``gray``            zxing-cpp on the grayscale image as it is, full resolution
+                    (zxing-cpp itself also tries the inverted image, 90°
+                    rotations and down-scaled copies)
+``sharpen_strong``  strong unsharp mask (sigma 3, amount 2) — blur
+``glare``           two views: the light flattened (divided by the local
+                    background), and the highlights stretched (gamma 3) —
+                    glare on a glossy card, bright spots, over-exposure
+``upscale_deblur``  ×2 cubic up-scaling, then a wide, strong unsharp mask
+                    (sigma 3, amount 2.5) — small *and* blurred codes (images
+                    up to 3 megapixels)
+``upscale``         ×2 cubic up-scaling, then a moderate unsharp mask (sigma 2,
+                    amount 1.5) — codes under 2 pixels per module, which the
+                    strong mask above over-sharpens
+``threshold``       adaptive thresholding against the local mean — shadows,
+                    low contrast
 ``zbar``            pyzbar, when libzbar is installed
-``crop``            crop and zoom on regions located by OpenCV's detector and
-                    by clusters of finder patterns, read by zxing-cpp and OpenCV
+``clahe``           local contrast equalisation — uneven light
+``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
+                    the edges (×2 first on small images) — defocus
+``opencv``          OpenCV's detector, a different locator
 ==================  =============================================================
 
-The last four steps read nothing on the synthetic set that the first ones miss;
-they stay, last, for what it does not model (damaged codes, odd printing),
-and cost time only on images where everything before them failed.
+Steps measured and left out because they read nothing the steps above miss,
+on either set: light sharpening (sigma 1), WeChat-style binarisations (adaptive mean over a small and a wide
+window, Otsu), and crops zoomed around OpenCV's detections and finder-pattern
+clusters. ``opencv`` reads nothing the others miss either; it stays, last, so
+that ``backends=["opencv"]`` has a step to run.
 
-Corners are mapped back to the original image's coordinates whatever step
-found the code.
+Steps after the first see the image shrunk to at most 4 megapixels (see
+:data:`WORK_MAX_PIXELS`). Corners are mapped back to the original image's
+coordinates whatever step found the code.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import backends as _backends
 from .errors import BackendUnavailable
@@ -48,6 +61,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 __all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET"]
+
+log = logging.getLogger("vssid_id")
 
 #: Seconds the ladder may spend on one image before it gives up (a step
 #: already started is finished). Phone photos that need the whole ladder take
@@ -82,7 +97,7 @@ class QrPayload:
 class _View:
     """A preprocessed image and how to map its coordinates back."""
 
-    image: "np.ndarray"
+    image: np.ndarray
     scale: float = 1.0
     offset: tuple[float, float] = (0.0, 0.0)
 
@@ -92,13 +107,18 @@ class _View:
 
 
 # --- the ladder's image transforms -------------------------------------------------
+#
+# Every transform takes the grayscale image and returns views of it. None may
+# raise on any image shape that reaches it (decode() skips images under
+# MIN_SIDE pixels and guards each call anyway), and none makes more than a
+# few copies of its input (see the memory note in decode()).
 
 
-def _as_is(gray: "np.ndarray") -> list[_View]:
+def _as_is(gray: np.ndarray) -> list[_View]:
     return [_View(gray)]
 
 
-def _unsharp(gray: "np.ndarray", sigma: float, amount: float) -> "np.ndarray":
+def _unsharp(gray: np.ndarray, sigma: float, amount: float) -> np.ndarray:
     """``gray + amount * (gray - blurred)``: edges steepened, saturating at 0 and 255."""
     import cv2
 
@@ -106,202 +126,419 @@ def _unsharp(gray: "np.ndarray", sigma: float, amount: float) -> "np.ndarray":
     return cv2.addWeighted(gray, 1.0 + amount, blurred, -amount, 0)
 
 
-def _sharpen(gray: "np.ndarray") -> list[_View]:
-    return [_View(_unsharp(gray, 1.0, 1.0))]
-
-
-def _sharpen_strong(gray: "np.ndarray") -> list[_View]:
+def _sharpen_strong(gray: np.ndarray) -> list[_View]:
     return [_View(_unsharp(gray, 3.0, 2.0))]
 
 
-#: Images above this many pixels are not up-scaled (the copy would pass 16 MP).
-UPSCALE_MAX_PIXELS = 4_000_000
+#: Images above this many pixels are not up-scaled (the copy would pass 12 MP;
+#: and the shrunk copy of a larger photo is not blown up again).
+UPSCALE_MAX_PIXELS = 3_000_000
 
 
-def _upscale(gray: "np.ndarray") -> list[_View]:
+def _doubled(gray: np.ndarray) -> np.ndarray | None:
     import cv2
 
     if gray.size > UPSCALE_MAX_PIXELS:
+        return None
+    return cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def _upscale(gray: np.ndarray) -> list[_View]:
+    """×2 then a moderate unsharp mask (sigma 2, amount 1.5): codes under 2 pixels per module."""
+    bigger = _doubled(gray)
+    return [] if bigger is None else [_View(_unsharp(bigger, 2.0, 1.5), 2.0)]
+
+
+def _upscale_deblur(gray: np.ndarray) -> list[_View]:
+    """×2 then a strong, wide unsharp mask (sigma 3, amount 2.5): small *and* blurred codes."""
+    bigger = _doubled(gray)
+    return [] if bigger is None else [_View(_unsharp(bigger, 3.0, 2.5), 2.0)]
+
+
+def _wiener(gray: np.ndarray, sigma: float, noise: float) -> np.ndarray:
+    """Wiener deconvolution with a Gaussian point-spread function of ``sigma`` pixels.
+
+    In the frequency domain: ``G * H / (H² + noise)`` with ``H`` the Gaussian's
+    transfer function ``exp(-2π² σ² f²)`` (real and symmetric, so its own
+    conjugate). Edges are mirrored first so the image's borders do not ring.
+    """
+    import cv2
+    import numpy as np
+
+    pad = int(3 * sigma) + 2
+    padded = cv2.copyMakeBorder(gray, pad, pad, pad, pad, cv2.BORDER_REFLECT)
+    height, width = padded.shape
+    rows, cols = cv2.getOptimalDFTSize(height), cv2.getOptimalDFTSize(width)
+    spectrum = np.fft.rfft2(padded.astype(np.float32), s=(rows, cols))
+    fy = np.fft.fftfreq(rows).astype(np.float32)[:, None]
+    fx = np.fft.rfftfreq(cols).astype(np.float32)[None, :]
+    transfer = np.exp(-2.0 * np.pi**2 * sigma**2 * (fy * fy + fx * fx))
+    spectrum *= transfer / (transfer * transfer + noise)
+    restored = np.fft.irfft2(spectrum, s=(rows, cols))[pad:pad + gray.shape[0], pad:pad + gray.shape[1]]
+    return np.clip(restored, 0, 255).astype(np.uint8)
+
+
+#: Deconvolution runs on images up to this many pixels (an FFT of the image).
+DECONVOLVE_MAX_PIXELS = 2_000_000
+
+
+def _blur_sigma(gray: np.ndarray) -> float:
+    """Estimated Gaussian blur of the sharpest edges, in pixels.
+
+    For a step edge blurred by a Gaussian of sigma σ, the gradient peak is
+    ``contrast / (σ √(2π))``: σ is estimated from the strongest gradients
+    (99.5th percentile of the Sobel magnitude) against the image's contrast
+    (1st to 99th percentile of grey levels). Clamped to 0.8–4.
+    """
+    import cv2
+    import numpy as np
+
+    small = gray if gray.size <= 1_000_000 else cv2.resize(
+        gray, None, fx=(1_000_000 / gray.size) ** 0.5, fy=(1_000_000 / gray.size) ** 0.5,
+        interpolation=cv2.INTER_AREA)
+    scale = gray.shape[1] / small.shape[1]
+    gx = cv2.Sobel(small, cv2.CV_32F, 1, 0, ksize=3) / 8.0
+    gy = cv2.Sobel(small, cv2.CV_32F, 0, 1, ksize=3) / 8.0
+    peak = float(np.percentile(np.hypot(gx, gy), 99.5))
+    low, high = np.percentile(small, (1, 99))
+    if peak <= 0:
+        return 4.0
+    sigma = float(high - low) / (peak * (2 * np.pi) ** 0.5) * scale
+    return float(min(4.0, max(0.8, sigma)))
+
+
+def _deconvolve(gray: np.ndarray) -> list[_View]:
+    """Wiener deconvolution with the estimated blur, ×2 first when the image is small."""
+    bigger = _doubled(gray) if gray.size <= DECONVOLVE_MAX_PIXELS // 4 else None
+    source, scale = (bigger, 2.0) if bigger is not None else (gray, 1.0)
+    if source.size > DECONVOLVE_MAX_PIXELS:
         return []
-    bigger = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-    return [_View(_unsharp(bigger, 2.0, 1.0), 2.0)]
+    # 0.85 of the estimate and a low noise floor: measured on the synthetic
+    # small/blur/far_blur images (180), this reads 174 where the estimate
+    # itself with a noise floor of 0.01 reads 148 (JPEG ringing and the
+    # module pattern make the estimate run high).
+    sigma = 0.85 * _blur_sigma(source)
+    return [_View(_wiener(source, sigma, 0.003), scale)]
 
 
-def _clahe(gray: "np.ndarray") -> list[_View]:
+def _clahe(gray: np.ndarray) -> list[_View]:
     import cv2
 
     return [_View(cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray))]
 
 
-def _threshold(gray: "np.ndarray") -> list[_View]:
+def _threshold(gray: np.ndarray) -> list[_View]:
+    """Adaptive thresholding against the local mean (a box filter: linear time for any window)."""
     import cv2
 
     block = max(15, (min(gray.shape) // 30) | 1)
-    return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 5))]
+    return [_View(cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block, 5))]
 
 
-def _crops(gray: "np.ndarray") -> list[_View]:
-    """Regions a detector finds, cropped with a margin and zoomed to ~900 px."""
+def _glare(gray: np.ndarray) -> list[_View]:
+    """Glare: the light flattened (each pixel divided by the local background), then highlights stretched.
+
+    A glossy card under a lamp has a bright patch across the code where the
+    modules' contrast is a few grey levels near white. Dividing by a heavily
+    smoothed closing (the local background) evens the light; a gamma curve
+    then spreads the top of the range. Fully saturated modules stay lost:
+    error correction has to cover them.
+    """
     import cv2
     import numpy as np
 
-    regions: list[tuple[int, int, int, int]] = []
-    try:
-        found, points = cv2.QRCodeDetector().detectMulti(gray)
-        if found and points is not None:
-            for quad in points:
-                x, y, w, h = cv2.boundingRect(quad.astype(np.float32))
-                regions.append((x, y, w, h))
-    except cv2.error:
-        pass
-    regions += _finder_pattern_regions(gray)
-    views = []
-    height, width = gray.shape
-    for x, y, w, h in regions[:4]:
-        margin = max(w, h) // 3 + 8
-        x0, y0 = max(x - margin, 0), max(y - margin, 0)
-        x1, y1 = min(x + w + margin, width), min(y + h + margin, height)
-        if x1 - x0 < 20 or y1 - y0 < 20:
-            continue
-        crop = gray[y0:y1, x0:x1]
-        scale = 900.0 / max(crop.shape)
-        zoomed = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
-        views.append(_View(zoomed, scale, (float(x0), float(y0))))
-    return views
+    small, _ = _at_most_side(gray, 400)
+    kernel = max(3, (min(small.shape) // 20) | 1)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel)))
+    background = cv2.GaussianBlur(background, (0, 0), kernel / 2)
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, background, scale=255)
+    table = np.array([255.0 * (i / 255.0) ** 3 for i in range(256)]).clip(0, 255).astype(np.uint8)
+    return [_View(flat), _View(cv2.LUT(gray, table))]
 
 
-def _finder_pattern_regions(gray: "np.ndarray") -> list[tuple[int, int, int, int]]:
-    """Bounding boxes of clusters of square, nested contours (QR finder patterns)."""
+def _at_most_side(gray: np.ndarray, side: int) -> tuple[np.ndarray, float]:
+    """``gray`` shrunk (area interpolation) so its longer side is at most ``side``; and the factor."""
     import cv2
-    import numpy as np
 
-    small_scale = min(1.0, 1000.0 / max(gray.shape))
-    small = cv2.resize(gray, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
-    binary = cv2.adaptiveThreshold(small, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 7)
-    contours, hierarchy = cv2.findContours(binary, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
-    if hierarchy is None:
-        return []
-    centres = []
-    for index, contour in enumerate(contours):
-        child = hierarchy[0][index][2]
-        if child < 0 or hierarchy[0][child][2] < 0:  # need two nested levels
-            continue
-        x, y, w, h = cv2.boundingRect(contour)
-        if w < 6 or h < 6 or not 0.5 < w / h < 2.0:
-            continue
-        centres.append((x + w / 2, y + h / 2, max(w, h)))
-    if len(centres) < 3:
-        return []
-    points = np.array([(cx, cy) for cx, cy, _ in centres], np.float32)
-    size = float(np.median([s for _, _, s in centres]))
-    # Group finder patterns that lie within ~12 pattern sizes of each other.
-    groups: list[list[int]] = []
-    for i in range(len(points)):
-        for group in groups:
-            if np.linalg.norm(points[group[0]] - points[i]) < 12 * size:
-                group.append(i)
-                break
-        else:
-            groups.append([i])
-    regions = []
-    for group in sorted(groups, key=len, reverse=True):
-        if len(group) < 3:
-            continue
-        x, y, w, h = cv2.boundingRect(points[group])
-        pad = size
-        regions.append(tuple(int(v / small_scale) for v in (x - pad, y - pad, w + 2 * pad, h + 2 * pad)))
-    return regions  # type: ignore[return-value]
+    factor = min(1.0, side / max(gray.shape))
+    if factor >= 1.0:
+        return gray, 1.0
+    size = (max(1, round(gray.shape[1] * factor)), max(1, round(gray.shape[0] * factor)))
+    return cv2.resize(gray, size, interpolation=cv2.INTER_AREA), factor
+
+
+#: The detectors (OpenCV's, zbar) see at most this many pixels: their time
+#: grows with the image (OpenCV's 0.2 s at 2 MP, seconds above), a card's code
+#: does not. Measured on the real photos, zbar at 4 MP reads one photo more and
+#: one fewer than at 2 MP, at half again the time.
+DETECTOR_MAX_PIXELS = 2_000_000
+
+
+def _at_most(gray: np.ndarray, pixels: int) -> tuple[np.ndarray, float]:
+    """``gray`` shrunk to at most ``pixels`` pixels; and the factor."""
+    if gray.size <= pixels:
+        return gray, 1.0
+    return _at_most_side(gray, int(max(gray.shape) * (pixels / gray.size) ** 0.5))
+
+
+def _detector_view(gray: np.ndarray) -> list[_View]:
+    small, factor = _at_most(gray, DETECTOR_MAX_PIXELS)
+    return [_View(small, factor)]
 
 
 #: The ladder: (step name, transform, backends tried on its images), in order.
-LADDER: tuple[tuple[str, Callable[["np.ndarray"], list[_View]], tuple[str, ...]], ...] = (
+LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
-    ("sharpen", _sharpen, ("zxing",)),
     ("sharpen_strong", _sharpen_strong, ("zxing",)),
+    ("glare", _glare, ("zxing",)),
+    ("upscale_deblur", _upscale_deblur, ("zxing",)),
     ("upscale", _upscale, ("zxing",)),
     ("threshold", _threshold, ("zxing",)),
+    ("zbar", _detector_view, ("zbar",)),
     ("clahe", _clahe, ("zxing",)),
-    ("opencv", _as_is, ("opencv",)),
-    ("zbar", _as_is, ("zbar",)),
-    ("crop", _crops, ("zxing", "opencv")),
+    ("deconvolve", _deconvolve, ("zxing",)),
+    ("opencv", _detector_view, ("opencv",)),
 )
 
+#: Images with fewer pixels than this across or down hold no QR code: the
+#: smallest symbol (version 1) is 21 modules wide, at least a pixel each.
+MIN_SIDE = 21
 
-def _gray(image: "np.ndarray") -> "np.ndarray":
+
+def _gray(image: np.ndarray) -> np.ndarray:
     import cv2
 
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
+def _wanted_backends(backends: Any) -> tuple[str, ...]:
+    """The backends to run: checked before any work, so a misuse fails at once and clearly."""
+    usable = _backends.available()
+    if backends is None:
+        return usable
+    if isinstance(backends, str):  # one backend by name, not a sequence of letters
+        backends = (backends,)
+    elif isinstance(backends, (bytes, bytearray)) or not isinstance(backends, Iterable):
+        raise TypeError(f"backends must be a backend name or a list of names, not {type(backends).__name__}")
+    names = tuple(backends)
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"backends must hold backend names (str), not {type(name).__name__}")
+    known = ", ".join(_backends.BACKENDS)
+    if not names:
+        raise BackendUnavailable(f"no backend named: give at least one of {known}, or None for all",
+                                 field="backends")
+    for name in names:
+        if name not in usable:
+            raise BackendUnavailable(
+                f"backend {name!r} cannot run here (known: {known}; available: {', '.join(usable)})",
+                field="backends",
+            )
+    return names
+
+
+def _check_options(time_budget: Any, find_all: Any, accept: Any, on_step: Any) -> None:
+    import math
+
+    if isinstance(time_budget, bool) or not isinstance(time_budget, (int, float)) or math.isnan(time_budget) \
+            or time_budget < 0:
+        shown = repr(time_budget) if isinstance(time_budget, (int, float)) else type(time_budget).__name__
+        raise TypeError(f"time_budget must be a number of seconds >= 0 (math.inf for no limit), not {shown}")
+    if not isinstance(find_all, bool):
+        raise TypeError(f"find_all must be True or False, not {type(find_all).__name__}")
+    for name, value in (("accept", accept), ("on_step", on_step)):
+        if value is not None and not callable(value):
+            raise TypeError(f"{name} must be a function or None, not {type(value).__name__}")
+
+
+def _centre(corners: Corners) -> tuple[float, float]:
+    return (sum(x for x, _ in corners) / 4.0, sum(y for _, y in corners) / 4.0)
+
+
+def _inside(point: tuple[float, float], corners: Corners, margin: float = 0.25) -> bool:
+    """Whether ``point`` lies within the quad ``corners`` grown by ``margin`` of its size."""
+    cx, cy = _centre(corners)
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    half_w = (max(xs) - min(xs)) * (0.5 + margin)
+    half_h = (max(ys) - min(ys)) * (0.5 + margin)
+    return abs(point[0] - cx) <= half_w and abs(point[1] - cy) <= half_h
+
+
+#: Steps after the first see the image shrunk to at most this many pixels
+#: (a 12 MP photo to about 2300x1700): their time and memory grow with the
+#: image, and a code that needs them is large in such a photo. The first step
+#: (zxing-cpp, which tries its own down-scaled copies) sees every pixel, and
+#: so do the crops around located, unread codes.
+WORK_MAX_PIXELS = 4_000_000
+FULL_RESOLUTION_STEPS = frozenset({"gray"})
+
+
+def _within(view: _View, source: _View) -> _View:
+    """``view`` (made from ``source.image``) mapped straight to the original image."""
+    return _View(
+        view.image,
+        view.scale * source.scale,
+        (view.offset[0] / source.scale + source.offset[0], view.offset[1] / source.scale + source.offset[1]),
+    )
+
+
+def _around(gray: np.ndarray, corners: Corners) -> _View:
+    """The full-resolution region around a located code: its box grown by its size on every side."""
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.6 + 8
+    height, width = gray.shape
+    x0, y0 = max(int(min(xs) - margin), 0), max(int(min(ys) - margin), 0)
+    x1, y1 = min(int(max(xs) + margin) + 1, width), min(int(max(ys) + margin) + 1, height)
+    import numpy as np
+
+    return _View(np.ascontiguousarray(gray[y0:y1, x0:x1]), 1.0, (float(x0), float(y0)))
+
+
+def _side(corners: Corners) -> float:
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    return float(((max(xs) - min(xs)) * (max(ys) - min(ys))) ** 0.5)
+
+
+def _plausible_second_code(located: Corners, read: list[Corners]) -> bool:
+    """Whether a located-but-unread symbol looks like another code rather than a false detection.
+
+    zxing-cpp's located symbols include degenerate ones (no area) and parts of
+    the codes it did read; on multi-code photos (several cards, a sheet of
+    labels) the codes have similar sizes. So: at least ``MIN_SIDE`` pixels
+    across, and (when codes were read) between 0.4 and 2.5 times their sizes.
+    """
+    side = _side(located)
+    if side < MIN_SIDE:
+        return False
+    if not read:
+        return True
+    sides = [_side(corners) for corners in read]
+    return 0.4 * min(sides) <= side <= 2.5 * max(sides)
+
+
 def decode(
     image: Any,
     *,
-    backends: Sequence[str] | None = None,
+    backends: Sequence[str] | str | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
     color_order: str = "bgr",
     time_budget: float = DEFAULT_TIME_BUDGET,
     find_all: bool = False,
     accept: Callable[[str], bool] | None = None,
-    on_step: Callable[[str, "np.ndarray"], None] | None = None,
+    on_step: Callable[[str, np.ndarray], None] | None = None,
 ) -> list[QrPayload]:
     """Find the QR codes on ``image`` and return their payloads.
 
     ``image``: anything :func:`~vssid_id.image_input.load_image` reads (path,
     bytes, binary file, PIL image, numpy array in ``color_order``).
-    ``backends``: restrict to these backend names (default: every available
-    one). The ladder stops at the first step that yields a payload for which
-    ``accept(text)`` is true (``accept=None`` accepts any payload); with
-    ``find_all=True`` it runs every step and returns every distinct code.
-    When nothing is accepted, the codes that were read are still returned, so
-    a caller can tell "no code" from "a code that is not a card".
-    ``on_step(name, image)`` receives every preprocessed image (for debugging).
+    ``backends``: restrict to these backend names, or one name as a string
+    (default ``None``: every available one).
 
-    Raises :class:`~vssid_id.errors.ImageError` for unreadable input and
-    :class:`~vssid_id.errors.BackendUnavailable` when a backend named in
-    ``backends`` is unknown or cannot run here.
+    The ladder stops at the first step after which a payload has been found
+    for which ``accept(text)`` is true (``accept=None`` accepts any payload)
+    *and* no code that a step located is still unread: when zxing-cpp locates
+    a symbol it cannot decode (a second card beside the first, say), the
+    ladder goes on, within ``time_budget``, looking at full-resolution crops
+    around that symbol (and, when two or more codes were read already, at the
+    whole image too) until it is read. With ``find_all=True`` it runs every
+    step on the whole image and returns every distinct code. When nothing is
+    accepted, the codes that were read are still returned, so a caller can
+    tell "no code" from "a code that is not a card". ``on_step(name, image)``
+    receives every preprocessed image (for debugging).
+
+    Time: the first step always runs; a later one starts only if a step as
+    slow as the slowest so far would still end within ``time_budget``
+    seconds (a step already started is finished).
+
+    Any image too thin to hold a QR code (under 21 pixels across or down)
+    gives ``[]``. No exception from a backend or an image transform escapes:
+    a step that fails on an odd image is skipped.
+
+    Memory: on top of the loaded image, the ladder holds its grayscale copy
+    (the image itself when it is grayscale), a working copy of at most
+    4 megapixels for the steps after the first, and a few copies of that per
+    step. Measured with ``bench/bench_memory.py`` (docs/benchmarks.md), the
+    peak added by one call: about 95 MB for a 48 MP colour photo (137 MB
+    itself), 35 MB for a 12 MP one, 65 MB for a 21 x 2,380,952 strip (50 MP
+    grayscale, the whole ladder) and nothing for a 1 x 49,999,999 image (both
+    measured with ``max_pixels`` raised: the loader refuses them by default).
+
+    Raises :class:`~vssid_id.errors.ImageError` for unreadable input,
+    :class:`~vssid_id.errors.BackendUnavailable` when ``backends`` is empty or
+    names a backend that is unknown or cannot run here, and ``TypeError`` for
+    an option of the wrong type (``time_budget`` not a number ≥ 0,
+    ``find_all`` not a bool, ``accept`` or ``on_step`` not callable).
     """
+    wanted = _wanted_backends(backends)
+    _check_options(time_budget, find_all, accept, on_step)
     start = time.perf_counter()
     gray = _gray(load_image(image, max_pixels=max_pixels, color_order=color_order))  # type: ignore[arg-type]
-    usable = _backends.available()
-    if backends is not None:
-        missing = [name for name in backends if name not in usable]
-        if missing:
-            known = ", ".join(_backends.BACKENDS)
-            raise BackendUnavailable(
-                f"backend {missing[0]!r} cannot run here (known: {known}; available: {', '.join(usable)})",
-                field="backends",
-            )
-    wanted = tuple(backends or usable)
+    if min(gray.shape) < MIN_SIDE:
+        return []
+    work: _View | None = None  # the shrunk copy, made when a step first needs it
     found: dict[str, QrPayload] = {}
     accepted: set[str] = set()
+    unread: list[Corners] = []  # located codes that no step has read yet
     ran_a_step = False  # the first step always runs, whatever the budget
+    slowest_step = 0.0  # seconds: a step is not started unless one as slow would end within the budget
     for step, transform, step_backends in LADDER:
         names = [name for name in step_backends if name in wanted]
         if not names:
             continue
-        if found and not find_all and accepted:
+        if accepted and not find_all and not unread:
             break
-        if ran_a_step and time.perf_counter() - start > time_budget:
+        elapsed = time.perf_counter() - start
+        if ran_a_step and elapsed + slowest_step > time_budget:  # this step would likely end past the budget
             break
         ran_a_step = True
-        for view in transform(gray):
-            if on_step is not None:
-                on_step(step, view.image)
-            for name in names:
-                for hit in _backends.read(name, view.image):
-                    if hit.text in found:
-                        continue
-                    found[hit.text] = QrPayload(
-                        text=hit.text,
-                        raw=hit.raw,
-                        corners=view.to_original(hit.corners),
-                        backend=hit.backend,
-                        step=step,
-                        elapsed=time.perf_counter() - start,
-                        ec_level=hit.ec_level,
-                    )
-                    if accept is None or accept(hit.text):
-                        accepted.add(hit.text)
+        if accepted and not find_all:  # only located, unread codes are left: look there
+            sources = [_around(gray, corners) for corners in unread]
+            if len(found) >= 2:  # a sheet of codes: others may not have been located at all
+                work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
+                sources.append(work)
+        elif step in FULL_RESOLUTION_STEPS:
+            sources = [_View(gray)]
+        else:
+            work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
+            sources = [work]
+        for source in sources:
+            try:
+                views = [_within(view, source) for view in transform(source.image)]
+            except Exception as error:  # an odd shape or size must not end the ladder
+                log.debug("vssid_id: step %s skipped: %s", step, type(error).__name__)
+                continue
+            for view in views:
+                if on_step is not None:
+                    on_step(step, view.image)
+                for name in names:
+                    hits, misses = _backends.read_and_locate(name, view.image)
+                    read = [payload.corners for payload in found.values()]
+                    for corners in map(view.to_original, misses):
+                        centre = _centre(corners)
+                        if _plausible_second_code(corners, read) and not any(
+                                _inside(centre, quad) for quad in [*read, *unread]):
+                            unread.append(corners)
+                    for hit in hits:
+                        corners = view.to_original(hit.corners)
+                        unread = [quad for quad in unread if not _inside(_centre(quad), corners)]
+                        if hit.text in found:
+                            continue
+                        found[hit.text] = QrPayload(
+                            text=hit.text,
+                            raw=hit.raw,
+                            corners=corners,
+                            backend=hit.backend,
+                            step=step,
+                            elapsed=time.perf_counter() - start,
+                            ec_level=hit.ec_level,
+                        )
+                        if accept is None or accept(hit.text):
+                            accepted.add(hit.text)
+        slowest_step = max(slowest_step, time.perf_counter() - start - elapsed)
     if accepted and not find_all:
         return [payload for text, payload in found.items() if text in accepted]
     return list(found.values())
