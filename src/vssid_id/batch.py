@@ -277,6 +277,12 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool`` now: queued items are dropped, running workers are ended."""
     pool.shutdown(wait=False, cancel_futures=True)
+    # Items still buffered for the ended workers are dropped: the executor's
+    # exit hook joins its call queue, and a queue whose readers were ended
+    # may never drain (a hang seen once at Ctrl-C on a loaded machine).
+    call_queue = getattr(pool, "_call_queue", None)
+    if call_queue is not None:
+        call_queue.cancel_join_thread()
     # The executor has no public way to end running work; its processes are ended directly.
     for process in list((getattr(pool, "_processes", None) or {}).values()):
         process.terminate()
