@@ -427,6 +427,18 @@ def main(argv: list[str] | None = None) -> int:
             _fail("interrupted")
         except OSError:
             pass
+        from . import batch
+
+        if batch.pool_stopped:
+            # The pool's workers were ended mid-task. Exiting runs the
+            # executor's exit hook, which joins its threads; should that ever
+            # wait on the ended workers (seen once, in a cold CI run), leave
+            # anyway after a few seconds.
+            import threading
+
+            watchdog = threading.Timer(5.0, os._exit, args=(EXIT_INTERRUPTED,))
+            watchdog.daemon = True
+            watchdog.start()
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug outside any one input: one line, no traceback
         from .batch import exception_name
