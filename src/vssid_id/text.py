@@ -49,6 +49,7 @@ __all__ = [
     "NAME_FIELDS",
     "nfc",
     "is_card_text",
+    "require_card_text",
     "payload_text",
     "text_from_qr_bytes",
     "repair_mojibake",
@@ -344,3 +345,23 @@ def is_card_text(text: str, field: str) -> bool:
     if field in NAME_FIELDS:
         return _NAME.fullmatch(text) is not None
     return _ADDRESS.fullmatch(text) is not None
+
+
+def require_card_text(text: str, field: str) -> str:
+    """``text`` (NFC, stripped) if it is card text for ``field`` (:func:`is_card_text`)
+    of at most :data:`MAX_TEXT_CHARS` characters; else a :class:`MalformedPayload`
+    naming the field.
+
+    >>> require_card_text("75", "full_name")
+    Traceback (most recent call last):
+    ...
+    vssid_id.errors.MalformedPayload: full_name: must be a name of two or more words of Latin letters
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
+    if field in NAME_FIELDS:
+        if _NAME.fullmatch(text) is None:
+            raise MalformedPayload("must be a name of two or more words of Latin letters", field)
+    elif _ADDRESS.fullmatch(text) is None:
+        raise MalformedPayload("must be Latin letters", field)
+    return text

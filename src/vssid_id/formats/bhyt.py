@@ -32,7 +32,7 @@ from ..errors import InconsistentRecord, InvalidCode, InvalidComponent, Malforme
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
-from ..text import NAME_FIELDS, is_card_text, nfc, reject_forbidden
+from ..text import nfc, reject_forbidden, require_card_text
 from ..trusted import trusted
 from ..typed_hex import hex_field_text
 from .base import CardRecord
@@ -157,21 +157,17 @@ def _text(value: str, field: str, required: bool) -> str | None:
     through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
     text is accepted too, by the same card-text rule."""
     value = _optional(value)
-    decoded = hex_field_text(value, field) if value else None
-    if decoded is not None:  # NFC, stripped, card text, nothing forbidden: typed_hex's contract
-        value = decoded
-    elif not value:
+    if not value:
         if required:
             raise MalformedPayload("is empty", field)
         return None
-    else:
-        value = nfc(value)
-    if len(value) > MAX_TEXT_CHARS:
+    decoded = hex_field_text(value, field)
+    if decoded is None:  # plain text
+        return require_card_text(nfc(value), field)
+    # NFC, stripped, card text, nothing forbidden (typed_hex's contract); only the length is left to check.
+    if len(decoded) > MAX_TEXT_CHARS:
         raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
-    if decoded is None and not is_card_text(value, field):
-        what = "a name of two or more words of Latin letters" if field in NAME_FIELDS else "Latin letters"
-        raise MalformedPayload(f"must be {what}", field)
-    return value
+    return decoded
 
 
 def _facility(value: str) -> str:
@@ -321,7 +317,7 @@ def to_payload(record: BhytRecord) -> str:
         format_birth_date(record.date_of_birth, record.month_of_birth, record.year_of_birth, slashes=True),
         _GENDER_CODES[record.gender],
         _hex(record.address),
-        f"{record.facility_code[:2]} - {record.facility_code[2:]}",
+        facility.format(record.facility_code),
         _date(record.valid_from),
         _date(record.valid_to),
         _date(record.issue_date),

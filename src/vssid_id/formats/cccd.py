@@ -31,7 +31,7 @@ from ..errors import InconsistentRecord, MalformedPayload
 from ..expiry import identity_card_valid_until
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
-from ..text import NAME_FIELDS, is_card_text, nfc, reject_forbidden
+from ..text import nfc, reject_forbidden, require_card_text
 from ..trusted import trusted
 from .base import CardRecord
 
@@ -136,13 +136,7 @@ def _text(value: str, field: str) -> str:
     """A name or an address: NFC, card text (:func:`~vssid_id.text.is_card_text`)."""
     if not value:
         raise MalformedPayload("is empty", field)
-    value = nfc(value)
-    if len(value) > MAX_TEXT_CHARS:
-        raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field)
-    if not is_card_text(value, field):
-        what = "a name of two or more words of Latin letters" if field in NAME_FIELDS else "Latin letters"
-        raise MalformedPayload(f"must be {what}", field)
-    return value
+    return require_card_text(nfc(value), field)
 
 
 def field_name(index: int) -> str:
