@@ -51,7 +51,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration import Registration
 
 __all__ = [
-    "mask_form","mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_registration"]
+    "mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_registration", "mask_form",
+]
 
 _KEEP = 4
 
