@@ -34,7 +34,9 @@ READ = [
     "boofcv-blurred/image027.jpg",
     "boofcv-bright_spots/image023.jpg",  # new: glare step
     "boofcv-bright_spots/image025.jpg",
+    "boofcv-bright_spots/image031.jpg",  # small codes in 12 MP: full-resolution crops around located codes
     "boofcv-damaged/image009.jpg",  # new
+    "boofcv-damaged/image011.jpg",  # only WeChat's reader read it before the crops
     "boofcv-glare/image039.jpg",
     "boofcv-glare/image045.jpg",
     "boofcv-nominal/image001.jpg",  # new: up-scaling with strong sharpening

@@ -385,7 +385,7 @@ def _within(view: _View, source: _View) -> _View:
 
 
 def _around(gray: np.ndarray, corners: Corners) -> _View:
-    """The full-resolution region around a located code: its box grown by its size on every side."""
+    """The full-resolution region around a located code: its box grown by 0.6 of its size on every side."""
     xs = [x for x, _ in corners]
     ys = [y for _, y in corners]
     margin = max(max(xs) - min(xs), max(ys) - min(ys)) * 0.6 + 8
@@ -395,6 +395,23 @@ def _around(gray: np.ndarray, corners: Corners) -> _View:
     import numpy as np
 
     return _View(np.ascontiguousarray(gray[y0:y1, x0:x1]), 1.0, (float(x0), float(y0)))
+
+
+#: At most this many crops around located, unread codes per step, each of at
+#: most ``CROP_MAX_PIXELS``, are looked at beside the shrunk copy of a large
+#: photo before any code is read. Measured on the real photos (min of two
+#: runs, alternated with the ladder without them): 3 more photos read (small
+#: codes in 12 MP photos of bright spots and damage, one that only WeChat's
+#: reader read), p95 221 -> 245 ms, median and slowest photo unchanged; crops
+#: up to 300,000 pixels read one of the three.
+MAX_CROPS = 4
+CROP_MAX_PIXELS = 600_000
+
+
+def _small_crops(gray: np.ndarray, located: list[Corners]) -> list[_View]:
+    """Full-resolution crops around the largest located codes whose crop is small (see ``MAX_CROPS``)."""
+    crops = [_around(gray, corners) for corners in sorted(located, key=_side, reverse=True)[:MAX_CROPS]]
+    return [crop for crop in crops if crop.image.size <= CROP_MAX_PIXELS]
 
 
 def _side(corners: Corners) -> float:
@@ -444,7 +461,9 @@ def decode(
     a symbol it cannot decode (a second card beside the first, say), the
     ladder goes on, within ``time_budget``, looking at full-resolution crops
     around that symbol (and, when two or more codes were read already, at the
-    whole image too) until it is read. With ``find_all=True`` it runs every
+    whole image too) until it is read. Before anything is read, the steps
+    after the first also look at full-resolution crops around small located
+    symbols when they work on a shrunk copy of a large photo. With ``find_all=True`` it runs every
     step on the whole image and returns every distinct code. When nothing is
     accepted, the codes that were read are still returned, so a caller can
     tell "no code" from "a code that is not a card". ``on_step(name, image)``
@@ -505,6 +524,8 @@ def decode(
         else:
             work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
             sources = [work]
+            if work.scale < 1.0:  # small located codes lose their modules in the shrunk copy: look closer too
+                sources += _small_crops(gray, unread)
         for source in sources:
             try:
                 views = [_within(view, source) for view in transform(source.image)]
