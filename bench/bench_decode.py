@@ -116,6 +116,17 @@ def _located_zxing(bgr: np.ndarray) -> list:
     return out
 
 
+def _located_zxing_defaults(bgr: np.ndarray) -> list:
+    """zxing-cpp with its default options: every barcode format (how the issue 12 table was measured)."""
+    import zxingcpp
+
+    out = []
+    for r in zxingcpp.read_barcodes(bgr):
+        p = r.position
+        out.append((r.text, [(pt.x, pt.y) for pt in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)]))
+    return out
+
+
 def _located_opencv(bgr: np.ndarray) -> list:
     try:
         found, texts, points, _ = _OPENCV.detectAndDecodeMulti(bgr)
@@ -165,7 +176,8 @@ def _located_vssid(bgr: np.ndarray) -> list:
 
 def located_readers() -> dict:
     """Readers returning (text, corners) for the realqr scoring rule; every backend we have."""
-    found = {"vssid_id": _located_vssid, "zxing-cpp": _located_zxing, "opencv": _located_opencv}
+    found = {"vssid_id": _located_vssid, "zxing-cpp": _located_zxing,
+             "zxing-cpp (defaults)": _located_zxing_defaults, "opencv": _located_opencv}
     if hasattr(cv2, "wechat_qrcode_WeChatQRCode"):
         found["wechat (no models)"] = _located_wechat
     if "zbar" in backends.available():
