@@ -75,10 +75,11 @@ def test_vietnamese_text_and_raw_bytes(bhyt_payload, cccd_payload):
     assert payload.elapsed > 0 and payload.ec_level
 
 
-@pytest.mark.parametrize("name", ["zxing", "opencv", "zbar"])
+@pytest.mark.parametrize("name", ["zxing", "opencv", "zbar", "wechat"])
 def test_each_backend_reads_utf8_without_eci(name, cccd_payload):
     if name not in backends.available():
-        pytest.skip("libzbar is not installed here; the 'missing' path is tested below")
+        pytest.skip(f"{name} cannot run here (libzbar or OpenCV's contrib build missing); "
+                    "the 'missing' paths are tested below")
     [hit] = backends.read(name, qr_gray(cccd_payload, 5))
     assert hit.text == cccd_payload and hit.raw == cccd_payload.encode("utf-8")
 
@@ -124,8 +125,17 @@ def test_find_all_runs_every_step(cccd_payload):
     steps = []
     found = vssid_id.decode(qr_gray(cccd_payload), find_all=True, on_step=lambda name, _: steps.append(name))
     assert [p.text for p in found] == [cccd_payload]
-    expected = [name for name, _, names in decoder.LADDER if set(names) & set(backends.available())]
+    default = set(backends.available()) - {"opencv"}
+    expected = [name for name, _, names in decoder.LADDER if set(names) & default]
     assert list(dict.fromkeys(steps)) == expected
+    assert "opencv" not in steps  # OpenCV's detector runs only when named
+
+
+def test_opencv_runs_when_named(cccd_payload):
+    steps = []
+    vssid_id.decode(qr_gray(cccd_payload), find_all=True, backends=["zxing", "opencv"],
+                    on_step=lambda name, _: steps.append(name))
+    assert "opencv" in steps and "wechat" not in steps
 
 
 def test_unaccepted_codes_are_still_returned():
@@ -163,7 +173,7 @@ def test_a_crashing_backend_does_not_take_decode_down(monkeypatch, cccd_payload)
 
     monkeypatch.setitem(backends.BACKENDS, "zxing", explode)
     [payload] = vssid_id.decode(qr_gray(cccd_payload, 5))
-    assert payload.backend in ("opencv", "zbar")
+    assert payload.backend in ("zbar", "wechat")
 
 
 def test_a_second_card_located_but_unread_keeps_the_ladder_going(cccd_payload, bhyt_payload):
@@ -326,14 +336,46 @@ def test_missing_zbar_is_reported_once(monkeypatch, caplog):
     backends.available.cache_clear()
     try:
         with caplog.at_level(logging.WARNING, logger="vssid_id"):
-            assert backends.available() == ("zxing", "opencv")
-            assert backends.available() == ("zxing", "opencv")
+            assert "zbar" not in backends.available()
+            assert "zbar" not in backends.available()
         messages = [r.getMessage() for r in caplog.records if "zbar" in r.getMessage()]
         assert len(messages) == 1 and "libzbar0" in messages[0]
         with pytest.raises(errors.BackendUnavailable):
             vssid_id.decode(np.zeros((50, 50), np.uint8), backends=["zbar"])
     finally:
         backends.available.cache_clear()
+
+
+def test_wechat_missing_from_the_opencv_build_is_reported_once(monkeypatch, caplog, cccd_payload):
+    # opencv-python-headless installed over the contrib build: no wechat_qrcode module.
+    monkeypatch.delattr(cv2, "wechat_qrcode_WeChatQRCode", raising=False)
+    backends.available.cache_clear()
+    try:
+        with caplog.at_level(logging.WARNING, logger="vssid_id"):
+            assert "wechat" not in backends.available()
+            assert "wechat" not in backends.available()
+        messages = [r.getMessage() for r in caplog.records if "wechat" in r.getMessage()]
+        assert len(messages) == 1 and "opencv-contrib-python-headless" in messages[0]
+        with pytest.raises(errors.BackendUnavailable, match="'wechat'"):
+            vssid_id.decode(qr_gray(cccd_payload), backends=["wechat"])
+        assert [p.text for p in vssid_id.decode(qr_gray(cccd_payload))] == [cccd_payload]
+    finally:
+        backends.available.cache_clear()
+
+
+def test_wechat_on_bytes_that_are_not_utf8_finds_nothing_and_raises_nothing():
+    if "wechat" not in backends.available():
+        pytest.skip("OpenCV's contrib build is not installed here")
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(b"caf\xe9 cr\xe8me", micro=False).save(buffer, kind="png", scale=5, border=4)
+    image = cv2.imdecode(np.frombuffer(buffer.getvalue(), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert backends.read("wechat", image) == []  # its binding raises UnicodeDecodeError on these bytes
+    # zxing-cpp reads them, as text in the character set it guesses (ISO-8859-1 here).
+    assert [p.text for p in vssid_id.decode(image)] == ["café crème"]
 
 
 def test_decode_frames_yields_per_frame(cccd_payload):

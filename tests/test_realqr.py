@@ -37,6 +37,8 @@ READ = [
     "boofcv-bright_spots/image031.jpg",  # small codes in 12 MP: full-resolution crops around located codes
     "boofcv-damaged/image009.jpg",  # new
     "boofcv-damaged/image011.jpg",  # only WeChat's reader read it before the crops
+    "boofcv-damaged/image005.jpg",  # the wechat step (OpenCV's contrib build)
+    "boofcv-shadows/image011.jpg",  # the wechat step
     "boofcv-glare/image039.jpg",
     "boofcv-glare/image045.jpg",
     "boofcv-nominal/image001.jpg",  # new: up-scaling with strong sharpening

@@ -12,7 +12,17 @@ coordinates. The backends:
   some codes zxing misses);
 * ``zbar`` — pyzbar over the zbar C library, which is optional: when
   libzbar is missing, :func:`available` leaves it out and a single warning
-  (``logging``, logger ``vssid_id``) says how to install it.
+  (``logging``, logger ``vssid_id``) says how to install it;
+* ``wechat`` — OpenCV's ``wechat_qrcode`` module (in the contrib build,
+  ``opencv-contrib-python-headless``, which vssid_id depends on), run without
+  its CNN model files: its own finder-pattern detector and binarisers in
+  front of a ZXing core, which read some damaged and shadowed codes that
+  zxing-cpp's do not. Its Python binding hands the symbol's bytes over
+  decoded as UTF-8, and raises on bytes that are not UTF-8 (counted as
+  "nothing found": the other backends read those); so ``raw``, the text's
+  UTF-8, is exactly the symbol's bytes.
+  When OpenCV is a build without it, :func:`available` leaves it out and
+  warns once.
 
 Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
 first, else the backend's own text — for zxing-cpp its plain text
@@ -141,6 +151,24 @@ def _opencv(gray: np.ndarray) -> list[Hit]:
     return hits
 
 
+@lru_cache(maxsize=1)
+def _wechat_reader():  # type: ignore[no-untyped-def]
+    import cv2
+
+    # No model files: the detector and binarisers without the CNNs. (Not in OpenCV's type stubs.)
+    return cv2.wechat_qrcode_WeChatQRCode()  # type: ignore[attr-defined]
+
+
+def _wechat(gray: np.ndarray) -> list[Hit]:
+    texts, points = _wechat_reader().detectAndDecode(gray)
+    hits = []
+    for text, quad in zip(texts, points, strict=False):
+        if text:
+            corners = tuple((float(x), float(y)) for x, y in quad)
+            hits.append(_hit(text.encode("utf-8"), text, corners, "wechat"))  # type: ignore[arg-type]
+    return hits
+
+
 def _zbar(gray: np.ndarray) -> list[Hit]:
     from pyzbar import pyzbar
 
@@ -161,12 +189,15 @@ BACKENDS: dict[str, Callable[[np.ndarray], list[Hit]]] = {
     "zxing": _zxing,
     "opencv": _opencv,
     "zbar": _zbar,
+    "wechat": _wechat,
 }
 
 
 @lru_cache(maxsize=1)
 def available() -> tuple[str, ...]:
-    """The backends that can run on this machine (zbar needs libzbar)."""
+    """The backends that can run on this machine (zbar needs libzbar; wechat, OpenCV's contrib build)."""
+    import cv2
+
     names = ["zxing", "opencv"]
     try:
         importlib.import_module("pyzbar.pyzbar")  # loads libzbar: ImportError/OSError without it
@@ -177,6 +208,14 @@ def available() -> tuple[str, ...]:
             "vssid_id: the zbar backend is off because the zbar library is missing "
             "(install it with 'apt-get install libzbar0' or 'brew install zbar'); "
             "zxing-cpp and OpenCV are used."
+        )
+    if hasattr(cv2, "wechat_qrcode_WeChatQRCode"):
+        names.append("wechat")
+    else:
+        log.warning(
+            "vssid_id: the wechat backend is off because this OpenCV build has no wechat_qrcode module "
+            "(OpenCV %s; 'pip install opencv-contrib-python-headless' in place of opencv-python-headless "
+            "restores it); the other backends are used.", cv2.__version__,
         )
     return tuple(names)
 

@@ -29,16 +29,21 @@ step                what it does
                     low contrast
 ``zbar``            pyzbar, when libzbar is installed
 ``clahe``           local contrast equalisation — uneven light
+``wechat``          OpenCV's WeChat reader (without its CNN models) on a copy
+                    of at most 0.6 megapixels — damaged, stained and shadowed
+                    codes (its own detector and binarisers)
 ``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
                     the edges (×2 first on small images) — defocus
-``opencv``          OpenCV's detector, a different locator
+``opencv``          OpenCV's detector, a different locator; only when named
+                    in ``backends`` (see :data:`OPT_IN_BACKENDS`)
 ==================  =============================================================
 
 Steps measured and left out because they read nothing the steps above miss,
-on either set: light sharpening (sigma 1), WeChat-style binarisations (adaptive mean over a small and a wide
-window, Otsu), and crops zoomed around OpenCV's detections and finder-pattern
-clusters. ``opencv`` reads nothing the others miss either; it stays, last, so
-that ``backends=["opencv"]`` has a step to run.
+on either set: light sharpening (sigma 1), WeChat-style binarisations run
+through zxing-cpp (adaptive mean over a small and a wide window, Otsu), and
+crops zoomed around OpenCV's detections and finder-pattern clusters.
+``opencv`` reads nothing the others miss either and is the slowest step; it
+runs only when asked for, so that ``backends=["opencv"]`` still has a step.
 
 Steps after the first see the image shrunk to at most 4 megapixels (see
 :data:`WORK_MAX_PIXELS`). Corners are mapped back to the original image's
@@ -60,7 +65,7 @@ from .image_input import DEFAULT_MAX_PIXELS, load_image
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET"]
+__all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET", "OPT_IN_BACKENDS"]
 
 log = logging.getLogger("vssid_id")
 
@@ -287,6 +292,19 @@ def _detector_view(gray: np.ndarray) -> list[_View]:
     return [_View(small, factor)]
 
 
+#: WeChat's reader sees at most this many pixels. Its detector's time grows
+#: fast with the image (over a second on some 12 MP photos, 0.1–0.5 s at
+#: 1 MP); measured on the real photos, a 0.6 MP copy reads the photos it adds
+#: (damaged and shadowed codes) and keeps the ladder's p95 near 0.3 s, where
+#: 1 MP reads one more at a p95 of 0.55 s.
+WECHAT_MAX_PIXELS = 600_000
+
+
+def _wechat_view(gray: np.ndarray) -> list[_View]:
+    small, factor = _at_most(gray, WECHAT_MAX_PIXELS)
+    return [_View(small, factor)]
+
+
 #: The ladder: (step name, transform, backends tried on its images), in order.
 LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], ...] = (
     ("gray", _as_is, ("zxing",)),
@@ -297,6 +315,7 @@ LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], 
     ("threshold", _threshold, ("zxing",)),
     ("zbar", _detector_view, ("zbar",)),
     ("clahe", _clahe, ("zxing",)),
+    ("wechat", _wechat_view, ("wechat",)),
     ("deconvolve", _deconvolve, ("zxing",)),
     ("opencv", _detector_view, ("opencv",)),
 )
@@ -312,11 +331,19 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
+#: Backends that run only when named in ``backends``: OpenCV's
+#: ``QRCodeDetector`` read no photo the other backends miss, on the synthetic
+#: set or the real photos, and is the slowest step (74 ms median, 0.5 s p95
+#: on the real photos); left out of the default ladder it cut the p95 of the
+#: real photos from 0.26 to 0.20 s (docs/benchmarks.md).
+OPT_IN_BACKENDS = frozenset({"opencv"})
+
+
 def _wanted_backends(backends: Any) -> tuple[str, ...]:
     """The backends to run: checked before any work, so a misuse fails at once and clearly."""
     usable = _backends.available()
     if backends is None:
-        return usable
+        return tuple(name for name in usable if name not in OPT_IN_BACKENDS)
     if isinstance(backends, str):  # one backend by name, not a sequence of letters
         backends = (backends,)
     elif isinstance(backends, (bytes, bytearray)) or not isinstance(backends, Iterable):
@@ -327,7 +354,7 @@ def _wanted_backends(backends: Any) -> tuple[str, ...]:
             raise TypeError(f"backends must hold backend names (str), not {type(name).__name__}")
     known = ", ".join(_backends.BACKENDS)
     if not names:
-        raise BackendUnavailable(f"no backend named: give at least one of {known}, or None for all",
+        raise BackendUnavailable(f"no backend named: give at least one of {known}, or None for the default set",
                                  field="backends")
     for name in names:
         if name not in usable:
@@ -453,7 +480,9 @@ def decode(
     ``image``: anything :func:`~vssid_id.image_input.load_image` reads (path,
     bytes, binary file, PIL image, numpy array in ``color_order``).
     ``backends``: restrict to these backend names, or one name as a string
-    (default ``None``: every available one).
+    (default ``None``: every available one except those in
+    :data:`OPT_IN_BACKENDS`, i.e. OpenCV's detector, which runs only when
+    named).
 
     The ladder stops at the first step after which a payload has been found
     for which ``accept(text)`` is true (``accept=None`` accepts any payload)
