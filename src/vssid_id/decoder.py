@@ -29,11 +29,11 @@ step                what it does
                     low contrast
 ``zbar``            pyzbar, when libzbar is installed
 ``clahe``           local contrast equalisation — uneven light
-``wechat``          OpenCV's WeChat reader (without its CNN models) on a copy
-                    of at most 0.6 megapixels — damaged, stained and shadowed
-                    codes (its own detector and binarisers)
 ``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
                     the edges (×2 first on small images) — defocus
+``wechat``          OpenCV's WeChat reader (without its CNN models) on a copy
+                    of at most 0.6 megapixels — damaged and shadowed codes
+                    (its own detector and binarisers)
 ``opencv``          OpenCV's detector, a different locator; only when named
                     in ``backends`` (see :data:`OPT_IN_BACKENDS`)
 ==================  =============================================================
@@ -315,8 +315,8 @@ LADDER: tuple[tuple[str, Callable[[np.ndarray], list[_View]], tuple[str, ...]], 
     ("threshold", _threshold, ("zxing",)),
     ("zbar", _detector_view, ("zbar",)),
     ("clahe", _clahe, ("zxing",)),
-    ("wechat", _wechat_view, ("wechat",)),
     ("deconvolve", _deconvolve, ("zxing",)),
+    ("wechat", _wechat_view, ("wechat",)),
     ("opencv", _detector_view, ("opencv",)),
 )
 
