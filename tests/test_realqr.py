@@ -37,7 +37,7 @@ READ = [
     "boofcv-bright_spots/image031.jpg",  # small codes in 12 MP: full-resolution crops around located codes
     "boofcv-damaged/image009.jpg",  # new
     "boofcv-damaged/image011.jpg",  # only WeChat's reader read it before the crops
-    "boofcv-damaged/image005.jpg",  # the wechat step (OpenCV's contrib build)
+    "boofcv-damaged/image005.jpg",  # the wechat step
     "boofcv-shadows/image011.jpg",  # the wechat step
     "boofcv-glare/image039.jpg",
     "boofcv-glare/image045.jpg",
@@ -62,8 +62,16 @@ def photos():
     return realqr, {str(p.path.relative_to(FOLDER)): p for p in realqr.photos(FOLDER)}
 
 
+#: Photos only the ``wechat`` step reads: it needs OpenCV's contrib build (a dependency).
+NEEDS_WECHAT = {"boofcv-damaged/image005.jpg", "boofcv-shadows/image011.jpg"}
+
+
 @pytest.mark.parametrize("name", READ)
 def test_realqr_photo_is_read(photos, name):
+    from vssid_id import backends
+
+    if name in NEEDS_WECHAT and "wechat" not in backends.available():
+        pytest.skip("OpenCV here is not the contrib build: the wechat step that reads this photo cannot run")
     realqr, by_name = photos
     photo = by_name[name]
     found = vssid_id.decode(photo.path)
