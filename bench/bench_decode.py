@@ -14,8 +14,9 @@ What it does, in one run:
 2. For every image, loads it once (not timed) and runs, each timed alone:
    ``vssid_id.decode`` (the full ladder, stopping at the first payload that
    parses), zxing-cpp ``read_barcodes`` on the BGR array, OpenCV
-   ``QRCodeDetector.detectAndDecodeMulti`` on the BGR array, and pyzbar on
-   the grayscale array (when libzbar is present).
+   ``QRCodeDetector.detectAndDecodeMulti`` on the BGR array, WeChat QR
+   without its models on the BGR array (OpenCV's contrib build), and pyzbar
+   on the grayscale array (when libzbar is present).
    An image counts as read when every ground-truth payload is among the
    texts returned. Raw backends are credited generously: their output bytes
    are decoded as UTF-8, so they are not penalised for their own mojibake.
@@ -30,7 +31,8 @@ What it does, in one run:
 With ``--realqr`` it runs the public real photos of ``../shared/data/realqr``
 instead (``VSSID_SHARED`` names another shared/ folder), scored by that
 folder's README rule (bench/realqr.py): per set, photos read and median / p95
-ms of ``vssid_id.decode(bgr)`` (default options), zxing-cpp alone, OpenCV,
+ms of ``vssid_id.decode(bgr)`` (default options), zxing-cpp alone (QR only,
+and with its default options: every barcode format), OpenCV,
 WeChat QR without models (when ``cv2`` is opencv-contrib) and zbar (when
 libzbar is present); ``--readers`` picks some, ``--sets`` restricts to sets
 or images, ``--save`` writes per-image results as JSON. ``--realqr --steps``
@@ -287,8 +289,14 @@ def realqr_step_table(sets: list[str] | None, save: Path | None) -> str:
     return "\n".join(lines)
 
 
+def _texts_wechat(bgr: np.ndarray) -> set[str]:
+    return {text for text, _ in _located_wechat(bgr)}
+
+
 def readers() -> dict:
     found = {"vssid_id": _texts_vssid, "zxing-cpp": _texts_zxing, "opencv": _texts_opencv}
+    if hasattr(cv2, "wechat_qrcode_WeChatQRCode"):
+        found["wechat (no models)"] = _texts_wechat
     if "zbar" in backends.available():
         found["pyzbar"] = _texts_zbar
     return found
