@@ -4,6 +4,7 @@ import json
 import logging
 import random
 import sys
+import threading
 
 import cv2
 import numpy as np
@@ -376,6 +377,29 @@ def test_wechat_on_bytes_that_are_not_utf8_finds_nothing_and_raises_nothing():
     assert backends.read("wechat", image) == []  # its binding raises UnicodeDecodeError on these bytes
     # zxing-cpp reads them, as text in the character set it guesses (ISO-8859-1 here).
     assert [p.text for p in vssid_id.decode(image)] == ["café crème"]
+
+
+def test_opencv_readers_are_one_per_thread(cccd_payload):
+    # vssid-serve decodes in a thread pool; OpenCV's reader objects are not documented as thread-safe.
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [name for name in ("opencv", "wechat") if name in backends.available()]
+    makers = {"opencv": backends._opencv_detector, "wechat": backends._wechat_reader}
+    image = qr_gray(cccd_payload, 5)
+    together = threading.Barrier(4)  # all four tasks at once: four distinct threads
+
+    def in_a_thread(_):
+        together.wait(timeout=30)
+        readers = {name: id(makers[name]()) for name in names}
+        texts = {name: [hit.text for hit in backends.read(name, image)] for name in names}
+        return readers, texts
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(in_a_thread, range(4)))
+    for name in names:
+        assert len({readers[name] for readers, _ in results}) == 4  # four threads, four objects
+        assert all(texts[name] == [cccd_payload] for _, texts in results)
+    assert makers["opencv"]() is makers["opencv"]()  # and one per thread, kept
 
 
 def test_decode_frames_yields_per_frame(cccd_payload):

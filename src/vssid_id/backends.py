@@ -40,10 +40,11 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .text import repair_mojibake
 
@@ -113,11 +114,19 @@ def _zxing(gray: np.ndarray) -> list[Hit]:
     return _zxing_located(gray)[0]
 
 
-@lru_cache(maxsize=1)
-def _opencv_detector():  # type: ignore[no-untyped-def]
-    import cv2
+#: OpenCV's reader objects keep state between calls and are not documented
+#: as thread-safe, while vssid-serve decodes in a pool of threads: each
+#: thread makes its own (cheap: no model files are loaded).
+_per_thread = threading.local()
 
-    return cv2.QRCodeDetector()
+
+def _opencv_detector() -> Any:  # cv2.QRCodeDetector
+    detector = getattr(_per_thread, "opencv", None)
+    if detector is None:
+        import cv2
+
+        detector = _per_thread.opencv = cv2.QRCodeDetector()
+    return detector
 
 
 #: OpenCV's detector takes seconds on long thin images (0.5 s on 21x1000,
@@ -151,12 +160,14 @@ def _opencv(gray: np.ndarray) -> list[Hit]:
     return hits
 
 
-@lru_cache(maxsize=1)
-def _wechat_reader():  # type: ignore[no-untyped-def]
-    import cv2
+def _wechat_reader() -> Any:  # cv2.wechat_qrcode.WeChatQRCode
+    reader = getattr(_per_thread, "wechat", None)
+    if reader is None:
+        import cv2
 
-    # No model files: the detector and binarisers without the CNNs. (Not in OpenCV's type stubs.)
-    return cv2.wechat_qrcode_WeChatQRCode()  # type: ignore[attr-defined]
+        # No model files: the detector and binarisers without the CNNs. (Not in OpenCV's type stubs.)
+        reader = _per_thread.wechat = cv2.wechat_qrcode_WeChatQRCode()  # type: ignore[attr-defined]
+    return reader
 
 
 def _wechat(gray: np.ndarray) -> list[Hit]:
