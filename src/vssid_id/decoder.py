@@ -32,7 +32,7 @@ step                what it does
 ``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
                     the edges (×2 first on small images) — defocus
 ``wechat``          OpenCV's WeChat reader (without its CNN models) on a copy
-                    of at most 0.6 megapixels — damaged and shadowed codes
+                    of at most 0.3 megapixels — damaged and shadowed codes
                     (its own detector and binarisers)
 ``opencv``          OpenCV's detector, a different locator; only when named
                     in ``backends`` (see :data:`OPT_IN_BACKENDS`)
@@ -293,11 +293,11 @@ def _detector_view(gray: np.ndarray) -> list[_View]:
 
 
 #: WeChat's reader sees at most this many pixels. Its detector's time grows
-#: fast with the image (over a second on some 12 MP photos, 0.1–0.5 s at
-#: 1 MP); measured on the real photos, a 0.6 MP copy reads the photos it adds
-#: (damaged and shadowed codes) and keeps the ladder's p95 near 0.3 s, where
-#: 1 MP reads one more at a p95 of 0.55 s.
-WECHAT_MAX_PIXELS = 600_000
+#: fast with the image and with texture: up to 11 s on a 12 MP photo, and on
+#: a photo of textured noise (bench/bench_memory.py) 1.0–1.6 s at 0.6 MP,
+#: 0.47 s at 0.3 MP, 0.15–0.19 s at 0.15 MP. The two real photos it adds (a
+#: damaged and a shadowed code) are read at 0.3 MP; at 0.15 MP one is lost.
+WECHAT_MAX_PIXELS = 300_000
 
 
 def _wechat_view(gray: np.ndarray) -> list[_View]:
@@ -511,7 +511,7 @@ def decode(
     4 megapixels for the steps after the first, and a few copies of that per
     step. Measured with ``bench/bench_memory.py`` (docs/benchmarks.md), the
     peak added by one call: about 95 MB for a 48 MP colour photo (137 MB
-    itself), 35 MB for a 12 MP one, 65 MB for a 21 x 2,380,952 strip (50 MP
+    itself), 31 MB for a 12 MP one, 63 MB for a 21 x 2,380,952 strip (50 MP
     grayscale, the whole ladder) and nothing for a 1 x 49,999,999 image (both
     measured with ``max_pixels`` raised: the loader refuses them by default).
 
