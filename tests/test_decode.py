@@ -156,6 +156,19 @@ def test_time_budget_stops_the_ladder():
     assert steps == ["gray"]
 
 
+def test_a_step_whose_worst_case_does_not_fit_is_skipped():
+    # WeChat's detector takes most of a second on noise: with under 0.75 s in all it is never started,
+    # while the steps before it run as usual.
+    noise = np.random.default_rng(5).integers(0, 256, (547, 547), dtype=np.uint8)
+    steps = []
+    vssid_id.decode(noise, time_budget=0.7, on_step=lambda name, _: steps.append(name))
+    assert "wechat" not in steps and "sharpen_strong" in steps
+    if "wechat" in backends.available():
+        steps.clear()
+        vssid_id.decode(noise, time_budget=10.0, on_step=lambda name, _: steps.append(name))
+        assert "wechat" in steps
+
+
 def test_blank_image_finds_nothing():
     assert vssid_id.decode(np.full((300, 300, 3), 128, np.uint8)) == []
     assert vssid_id.scan(np.full((300, 300), 0, np.uint8)) == []
