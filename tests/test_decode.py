@@ -5,6 +5,7 @@ import logging
 import random
 import sys
 import threading
+import time
 
 import cv2
 import numpy as np
@@ -126,10 +127,12 @@ def test_find_all_runs_every_step(cccd_payload):
     steps = []
     found = vssid_id.decode(qr_gray(cccd_payload), find_all=True, on_step=lambda name, _: steps.append(name))
     assert [p.text for p in found] == [cccd_payload]
-    default = set(backends.available()) - {"opencv"}
+    default = set(backends.available())
+    if "wechat" in default:  # OpenCV's detector runs only when named, or as WeChat's stand-in
+        default.discard("opencv")
     expected = [name for name, _, names in decoder.LADDER if set(names) & default]
     assert list(dict.fromkeys(steps)) == expected
-    assert "opencv" not in steps  # OpenCV's detector runs only when named
+    assert ("opencv" in steps) == ("wechat" not in backends.available())
 
 
 def test_opencv_runs_when_named(cccd_payload):
@@ -157,16 +160,40 @@ def test_time_budget_stops_the_ladder():
 
 
 def test_a_step_whose_worst_case_does_not_fit_is_skipped():
-    # WeChat's detector takes most of a second on noise: with under 0.75 s in all it is never started,
-    # while the steps before it run as usual.
-    noise = np.random.default_rng(5).integers(0, 256, (547, 547), dtype=np.uint8)
+    # WeChat's step may take up to STEP_WORST_SECONDS["wechat"]: with less than that in all it is never
+    # started, while the steps before it, and a cheaper one after it, run as usual.
+    assert decoder.STEP_WORST_SECONDS["wechat"] > 0.5
+    noise = np.random.default_rng(5).integers(0, 256, (200, 200), dtype=np.uint8)
     steps = []
-    vssid_id.decode(noise, time_budget=0.7, on_step=lambda name, _: steps.append(name))
+    vssid_id.decode(noise, time_budget=0.5, on_step=lambda name, _: steps.append(name))
     assert "wechat" not in steps and "sharpen_strong" in steps
     if "wechat" in backends.available():
         steps.clear()
+        vssid_id.decode(noise, backends=["zxing", "wechat", "opencv"], time_budget=0.5,
+                        on_step=lambda name, _: steps.append(name))
+        assert "wechat" not in steps and "opencv" in steps  # skipped, not the end of the ladder
+        steps.clear()
         vssid_id.decode(noise, time_budget=10.0, on_step=lambda name, _: steps.append(name))
         assert "wechat" in steps
+
+
+def test_a_slow_step_checks_the_budget_before_each_of_its_sources(monkeypatch):
+    # Several crops make several sources for one step; a slow step must not run on all of them past the budget.
+    calls = []
+
+    def slow_reader(gray):
+        calls.append(gray.shape)
+        time.sleep(0.2)
+        return []
+
+    monkeypatch.setitem(backends.BACKENDS, "wechat", slow_reader)
+    monkeypatch.setattr(backends, "available", lambda: ("zxing", "wechat"))
+    monkeypatch.setitem(decoder.STEP_WORST_SECONDS, "wechat", 0.25)
+    monkeypatch.setattr(decoder, "LADDER", (decoder.LADDER[0], ("wechat", decoder._as_is, ("wechat",))))
+    monkeypatch.setattr(decoder, "_small_crops", lambda gray, located: [decoder._View(gray[:300, :300])] * 5)
+    big = np.full((2001, 2001), 255, np.uint8)  # over 4 MP: the later steps work on a shrunk copy, plus crops
+    assert vssid_id.decode(big, time_budget=0.6) == []
+    assert 1 <= len(calls) < 6  # the copy and five crops, stopped when 0.25 s no longer fit
 
 
 def test_blank_image_finds_nothing():
@@ -187,7 +214,7 @@ def test_a_crashing_backend_does_not_take_decode_down(monkeypatch, cccd_payload)
 
     monkeypatch.setitem(backends.BACKENDS, "zxing", explode)
     [payload] = vssid_id.decode(qr_gray(cccd_payload, 5))
-    assert payload.backend in ("zbar", "wechat")
+    assert payload.backend in ("opencv", "zbar", "wechat")
 
 
 def test_a_second_card_located_but_unread_keeps_the_ladder_going(cccd_payload, bhyt_payload):
@@ -373,6 +400,9 @@ def test_wechat_missing_from_the_opencv_build_is_reported_once(monkeypatch, capl
         with pytest.raises(errors.BackendUnavailable, match="'wechat'"):
             vssid_id.decode(qr_gray(cccd_payload), backends=["wechat"])
         assert [p.text for p in vssid_id.decode(qr_gray(cccd_payload))] == [cccd_payload]
+        steps = []
+        vssid_id.decode(qr_gray(cccd_payload), find_all=True, on_step=lambda name, _: steps.append(name))
+        assert "opencv" in steps  # OpenCV's own detector stands in for WeChat's by default
     finally:
         backends.available.cache_clear()
 

@@ -35,15 +35,17 @@ step                what it does
                     of at most 0.3 megapixels — damaged and shadowed codes
                     (its own detector and binarisers)
 ``opencv``          OpenCV's detector, a different locator; only when named
-                    in ``backends`` (see :data:`OPT_IN_BACKENDS`)
+                    in ``backends``, or without the wechat backend (see
+                    :data:`OPT_IN_BACKENDS`)
 ==================  =============================================================
 
 Steps measured and left out because they read nothing the steps above miss,
 on either set: light sharpening (sigma 1), WeChat-style binarisations run
 through zxing-cpp (adaptive mean over a small and a wide window, Otsu), and
 crops zoomed around OpenCV's detections and finder-pattern clusters.
-``opencv`` reads nothing the others miss either and is the slowest step; it
-runs only when asked for, so that ``backends=["opencv"]`` still has a step.
+``opencv`` reads nothing the others miss either (when the wechat step can
+run) and is the slowest step; it runs only when asked for, so that
+``backends=["opencv"]`` still has a step.
 
 Steps after the first see the image shrunk to at most 4 megapixels (see
 :data:`WORK_MAX_PIXELS`). Corners are mapped back to the original image's
@@ -65,7 +67,8 @@ from .image_input import DEFAULT_MAX_PIXELS, load_image
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-__all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET", "OPT_IN_BACKENDS"]
+__all__ = ["QrPayload", "decode", "decode_frames", "LADDER", "DEFAULT_TIME_BUDGET", "OPT_IN_BACKENDS",
+           "STEP_WORST_SECONDS"]
 
 log = logging.getLogger("vssid_id")
 
@@ -292,24 +295,36 @@ def _detector_view(gray: np.ndarray) -> list[_View]:
     return [_View(small, factor)]
 
 
-#: WeChat's reader sees at most this many pixels. Its detector's time grows
-#: fast with the image and with texture: up to 11 s on a 12 MP photo, and on
-#: a photo of textured noise (bench/bench_memory.py) 1.0–1.6 s at 0.6 MP,
-#: 0.47 s at 0.3 MP, 0.15–0.19 s at 0.15 MP. The two real photos it adds (a
-#: damaged and a shadowed code) are read at 0.3 MP; at 0.15 MP one is lost.
+#: WeChat's reader sees a copy of at most this many pixels and this many
+#: pixels a side, lightly blurred. Its detector's time depends on the size,
+#: the shape and the texture of its input, not only on the pixel count: on
+#: uniform random noise, 0.7 s at 547 x 547, 1.2 s at 640 x 309, 2.1 s at
+#: 800 x 300, 17 s at 21 x 14000; on real photos up to 12 s at full size.
+#: A Gaussian blur of sigma 1 first takes the pixel noise its finder-pattern
+#: search trips on (1.28 -> 0.41 s at 640 x 309) and keeps the codes it adds
+#: (a damaged and a shadowed one, read at 0.3 MP; at 0.15 MP one is lost).
 WECHAT_MAX_PIXELS = 300_000
+WECHAT_MAX_SIDE = 640
 
 
-#: Steps whose time can far exceed the others' on some images, with the
-#: worst measured: the ladder starts them only when that much time is left.
-#: WeChat's detector on a 0.3 MP copy: 0.73 s on uniform random noise, 0.47 s
-#: on a textured 12 MP photo, 0.16 s p95 on the real photos.
-STEP_WORST_SECONDS = {"wechat": 0.75}
+#: Steps whose time can far exceed the others' on some images, with a bound
+#: measured on the worst input found: the ladder starts such a step, on each
+#: of its sources, only when that much time is left. WeChat's step: at most
+#: 0.45 s on uniform noise over every shape its copy can have (step 24 px),
+#: 0.16 s p95 on the real photos.
+STEP_WORST_SECONDS = {"wechat": 0.6}
 
 
 def _wechat_view(gray: np.ndarray) -> list[_View]:
+    import cv2
+
     small, factor = _at_most(gray, WECHAT_MAX_PIXELS)
-    return [_View(small, factor)]
+    if max(small.shape) > WECHAT_MAX_SIDE:
+        small, more = _at_most_side(small, WECHAT_MAX_SIDE)
+        factor *= more
+    if min(small.shape) < MIN_SIDE:
+        return []
+    return [_View(cv2.GaussianBlur(small, (0, 0), 1.0), factor)]
 
 
 #: The ladder: (step name, transform, backends tried on its images), in order.
@@ -338,11 +353,15 @@ def _gray(image: np.ndarray) -> np.ndarray:
     return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-#: Backends that run only when named in ``backends``: OpenCV's
-#: ``QRCodeDetector`` read no photo the other backends miss, on the synthetic
-#: set or the real photos, and is the slowest step (74 ms median, 0.5 s p95
-#: on the real photos); left out of the default ladder it cut the p95 of the
-#: real photos from 0.26 to 0.20 s (docs/benchmarks.md).
+#: Backends that run only when named in ``backends``, where the wechat
+#: backend can run. OpenCV's ``QRCodeDetector`` is the slowest step alone on
+#: the real photos (47 ms median, 0.16 s p95; seconds on noisy images), and
+#: with the wechat step in the ladder it reads no image the other steps miss,
+#: on the synthetic set or the real photos; without it, it reads one real
+#: photo the others miss (``bright_spots/image015.jpg``), so on a plain
+#: OpenCV build (no wechat) it stays in the default set. Left out of the
+#: default ladder it cut the p95 of the real photos from 0.26 to 0.20 s
+#: (docs/benchmarks.md).
 OPT_IN_BACKENDS = frozenset({"opencv"})
 
 
@@ -350,6 +369,8 @@ def _wanted_backends(backends: Any) -> tuple[str, ...]:
     """The backends to run: checked before any work, so a misuse fails at once and clearly."""
     usable = _backends.available()
     if backends is None:
+        if "wechat" not in usable:  # a plain OpenCV build: its own detector stays in
+            return usable
         return tuple(name for name in usable if name not in OPT_IN_BACKENDS)
     if isinstance(backends, str):  # one backend by name, not a sequence of letters
         backends = (backends,)
@@ -433,7 +454,7 @@ def _around(gray: np.ndarray, corners: Corners) -> _View:
 
 #: At most this many crops around located, unread codes per step, each of at
 #: most ``CROP_MAX_PIXELS``, are looked at beside the shrunk copy of a large
-#: photo before any code is read. Measured on the real photos (min of two
+#: photo until a code is accepted. Measured on the real photos (min of two
 #: runs, alternated with the ladder without them): 3 more photos read (small
 #: codes in 12 MP photos of bright spots and damage, one that only WeChat's
 #: reader read), p95 221 -> 245 ms, median and slowest photo unchanged; crops
@@ -443,9 +464,12 @@ CROP_MAX_PIXELS = 600_000
 
 
 def _small_crops(gray: np.ndarray, located: list[Corners]) -> list[_View]:
-    """Full-resolution crops around the largest located codes whose crop is small (see ``MAX_CROPS``)."""
-    crops = [_around(gray, corners) for corners in sorted(located, key=_side, reverse=True)[:MAX_CROPS]]
-    return [crop for crop in crops if crop.image.size <= CROP_MAX_PIXELS]
+    """Full-resolution crops around the largest located codes whose crop is small (see ``MAX_CROPS``).
+
+    The wechat step shrinks a crop over ``WECHAT_MAX_PIXELS`` like any image.
+    """
+    crops = [_around(gray, corners) for corners in sorted(located, key=_side, reverse=True)]
+    return [crop for crop in crops if crop.image.size <= CROP_MAX_PIXELS][:MAX_CROPS]
 
 
 def _side(corners: Corners) -> float:
@@ -489,7 +513,7 @@ def decode(
     ``backends``: restrict to these backend names, or one name as a string
     (default ``None``: every available one except those in
     :data:`OPT_IN_BACKENDS`, i.e. OpenCV's detector, which runs only when
-    named).
+    named, or when the wechat backend cannot run).
 
     The ladder stops at the first step after which a payload has been found
     for which ``accept(text)`` is true (``accept=None`` accepts any payload)
@@ -497,9 +521,10 @@ def decode(
     a symbol it cannot decode (a second card beside the first, say), the
     ladder goes on, within ``time_budget``, looking at full-resolution crops
     around that symbol (and, when two or more codes were read already, at the
-    whole image too) until it is read. Before anything is read, the steps
-    after the first also look at full-resolution crops around small located
-    symbols when they work on a shrunk copy of a large photo. With ``find_all=True`` it runs every
+    whole image too) until it is read. Until a code is accepted (and
+    always with ``find_all=True``), the steps after the first also look at
+    full-resolution crops around located, unread symbols when they work on
+    a shrunk copy of a large photo. With ``find_all=True`` it runs every
     step on the whole image and returns every distinct code. When nothing is
     accepted, the codes that were read are still returned, so a caller can
     tell "no code" from "a code that is not a card". ``on_step(name, image)``
@@ -550,9 +575,10 @@ def decode(
         elapsed = time.perf_counter() - start
         if ran_a_step and elapsed + slowest_step > time_budget:  # this step would likely end past the budget
             break
-        if ran_a_step and elapsed + STEP_WORST_SECONDS.get(step, 0.0) > time_budget:
+        worst = STEP_WORST_SECONDS.get(step, 0.0)
+        if ran_a_step and elapsed + worst > time_budget:
             continue  # this step's own worst case does not fit in what is left; a cheaper later one may
-        ran_a_step = True
+        first_step, ran_a_step = not ran_a_step, True
         if accepted and not find_all:  # only located, unread codes are left: look there
             sources = [_around(gray, corners) for corners in unread]
             if len(found) >= 2:  # a sheet of codes: others may not have been located at all
@@ -565,7 +591,9 @@ def decode(
             sources = [work]
             if work.scale < 1.0:  # small located codes lose their modules in the shrunk copy: look closer too
                 sources += _small_crops(gray, unread)
-        for source in sources:
+        for index, source in enumerate(sources):
+            if worst and (index or not first_step) and time.perf_counter() - start + worst > time_budget:
+                break  # a slow step on several sources (crops): each must fit in what is left
             try:
                 views = [_within(view, source) for view in transform(source.image)]
             except Exception as error:  # an odd shape or size must not end the ladder
