@@ -38,7 +38,10 @@ READ = [
     "boofcv-damaged/image009.jpg",  # new
     "boofcv-damaged/image011.jpg",  # only WeChat's reader read it before the crops
     "boofcv-damaged/image005.jpg",  # the wechat step
+    "boofcv-damaged/image029.jpg",  # the wechat step, on its lightly blurred copy
+    "boofcv-glare/image041.jpg",  # the wechat step, on its lightly blurred copy
     "boofcv-shadows/image011.jpg",  # the wechat step
+    "boofcv-bright_spots/image015.jpg",  # the wechat step on the crops around located codes
     "boofcv-glare/image039.jpg",
     "boofcv-glare/image045.jpg",
     "boofcv-nominal/image001.jpg",  # new: up-scaling with strong sharpening
@@ -63,7 +66,8 @@ def photos():
 
 
 #: Photos only the ``wechat`` step reads: it needs OpenCV's contrib build (a dependency).
-NEEDS_WECHAT = {"boofcv-damaged/image005.jpg", "boofcv-shadows/image011.jpg"}
+NEEDS_WECHAT = {"boofcv-damaged/image005.jpg", "boofcv-damaged/image029.jpg", "boofcv-glare/image041.jpg",
+                "boofcv-shadows/image011.jpg", "boofcv-bright_spots/image015.jpg"}
 
 
 @pytest.mark.parametrize("name", READ)
