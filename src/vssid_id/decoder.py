@@ -31,9 +31,10 @@ step                what it does
 ``clahe``           local contrast equalisation — uneven light
 ``deconvolve``      Wiener deconvolution with a Gaussian blur estimated from
                     the edges (×2 first on small images) — defocus
-``wechat``          OpenCV's WeChat reader (without its CNN models) on a copy
-                    of at most 0.3 megapixels — damaged and shadowed codes
-                    (its own detector and binarisers)
+``wechat``          OpenCV's WeChat reader (without its CNN models) on a
+                    lightly blurred copy of at most 0.3 megapixels and 640
+                    pixels a side — damaged, glared and shadowed codes (its
+                    own detector and binarisers)
 ``opencv``          OpenCV's detector, a different locator; only when named
                     in ``backends``, or without the wechat backend (see
                     :data:`OPT_IN_BACKENDS`)
