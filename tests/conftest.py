@@ -34,3 +34,13 @@ def qr_gray(payload: str, ppm: float = 4.0) -> np.ndarray:
 def card_bgr(payload: str, kind: str = "cccd", ppm: float = 5.0) -> np.ndarray:
     """A synthetic card with the QR, as an OpenCV BGR array."""
     return np.ascontiguousarray(np.asarray(generate.render_card(payload, kind, ppm))[:, :, ::-1])
+
+
+#: The one-time notices of an optional backend that cannot run here (no
+#: libzbar, a plain OpenCV build): legitimate stderr, printed once per process.
+_BACKEND_NOTICE = (b"vssid_id: the zbar backend is off", b"vssid_id: the wechat backend is off")
+
+
+def without_backend_notices(stderr: bytes) -> bytes:
+    """``stderr`` less the optional-backend notices, for tests that expect nothing else there."""
+    return b"".join(line for line in stderr.splitlines(keepends=True) if not line.startswith(_BACKEND_NOTICE))
