@@ -302,8 +302,8 @@ def _detector_view(gray: np.ndarray) -> list[_View]:
 #: uniform random noise, 0.7 s at 547 x 547, 1.2 s at 640 x 309, 2.1 s at
 #: 800 x 300, 17 s at 21 x 14000; on real photos up to 12 s at full size.
 #: A Gaussian blur of sigma 1 first takes the pixel noise its finder-pattern
-#: search trips on (1.28 -> 0.41 s at 640 x 309) and keeps the codes it adds
-#: (a damaged and a shadowed one, read at 0.3 MP; at 0.15 MP one is lost).
+#: search trips on (1.28 -> 0.41 s at 640 x 309), keeps the two real photos
+#: the sharp 0.3 MP copy added (at 0.15 MP one is lost) and reads two more.
 WECHAT_MAX_PIXELS = 300_000
 WECHAT_MAX_SIDE = 640
 
@@ -312,7 +312,7 @@ WECHAT_MAX_SIDE = 640
 #: measured on the worst input found: the ladder starts such a step, on each
 #: of its sources, only when that much time is left. WeChat's step: at most
 #: 0.45 s on uniform noise over every shape its copy can have (step 24 px),
-#: 0.16 s p95 on the real photos.
+#: 0.11 s p95 on the real photos.
 STEP_WORST_SECONDS = {"wechat": 0.6}
 
 
@@ -356,7 +356,7 @@ def _gray(image: np.ndarray) -> np.ndarray:
 
 #: Backends that run only when named in ``backends``, where the wechat
 #: backend can run. OpenCV's ``QRCodeDetector`` is the slowest step alone on
-#: the real photos (47 ms median, 0.16 s p95; seconds on noisy images), and
+#: the real photos (45 ms median, 0.15 s p95; seconds on noisy images), and
 #: with the wechat step in the ladder it reads no image the other steps miss,
 #: on the synthetic set or the real photos; without it, it reads one real
 #: photo the others miss (``bright_spots/image015.jpg``), so on a plain
