@@ -18,12 +18,13 @@ import argparse
 import io
 import json
 import os
-import struct
 import subprocess
 import sys
 import tempfile
-import zlib
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "fixtures"))
+from huge_png import huge_png
 
 _CHILD = r"""
 import json, resource, sys, numpy as np
@@ -58,25 +59,11 @@ print(json.dumps({"peak_mb": (after - before) / 1024, "result": result}))
 """
 
 
-def _png_1bit(width: int, height: int) -> bytes:
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    # Every row is its filter byte 0 and black pixels 0: the scanlines are all zero bytes.
-    total = (1 + (width + 7) // 8) * height
-    compressor = zlib.compressobj(9)
-    block = bytes(1 << 20)
-    body = b"".join(compressor.compress(block) for _ in range(total // len(block)))
-    body += compressor.compress(bytes(total % len(block))) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
-
-
 def _files(side: int, folder: Path) -> dict[str, Path]:
     import numpy as np
     from PIL import Image
 
-    cases: dict[str, bytes] = {"png 1x49,999,999 1-bit": _png_1bit(1, 49_999_999)}
+    cases: dict[str, bytes] = {"png 1x49,999,999 1-bit": huge_png(1, 49_999_999)}
     gradient = np.tile(np.arange(side, dtype=np.uint16) % 256, (side, 1)).astype(np.uint8)
     rgb = np.dstack([gradient, gradient[::-1], gradient.T])
     for name, image, fmt in [

@@ -2,13 +2,12 @@
 
 import io
 import os
-import struct
-import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import qr_gray
+from huge_png import huge_png  # fixtures/, on the path by conftest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as npst
@@ -23,22 +22,6 @@ def _png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
-
-
-def _huge_png(width: int, height: int) -> bytes:
-    """A valid 1-bit grayscale PNG of width x height, all black, built by hand."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    # Every row is its filter byte 0 and black pixels 0: the scanlines are all zero bytes.
-    total = (1 + (width + 7) // 8) * height
-    compressor = zlib.compressobj(9)
-    block = bytes(1 << 20)
-    body = b"".join(compressor.compress(block) for _ in range(total // len(block)))
-    body += compressor.compress(bytes(total % len(block))) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
 
 
 # --- refused, with our own error ----------------------------------------------
@@ -76,13 +59,13 @@ def test_missing_file_and_directory(tmp_path):
 
 
 def test_30000_square_png_refused_before_decoding():
-    data = _huge_png(30_000, 30_000)  # 900 megapixels, ~110 kB compressed
+    data = huge_png(30_000, 30_000)  # 900 megapixels, ~110 kB compressed
     with pytest.raises(errors.ImageTooLarge):
         load_image(data)
 
 
 def test_200_megapixel_png_refused():
-    data = _huge_png(20_000, 10_000)
+    data = huge_png(20_000, 10_000)
     with pytest.raises(errors.ImageTooLarge, match="too large"):
         load_image(data)
     # Raising our limit does not lift Pillow's own decompression-bomb guard.
@@ -91,7 +74,7 @@ def test_200_megapixel_png_refused():
 
 
 def test_over_our_limit_names_the_size():
-    data = _huge_png(10_000, 6_000)  # 60 MP: over our 50 MP default, under Pillow's guard
+    data = huge_png(10_000, 6_000)  # 60 MP: over our 50 MP default, under Pillow's guard
     with pytest.raises(errors.ImageTooLarge, match=r"10000x6000 is 60\.0 megapixels"):
         load_image(data)
 
@@ -212,7 +195,7 @@ def test_bytes_over_the_limit():
 
 def test_thin_image_header_is_refused_before_decoding():
     # A few hundred bytes claiming 1 x 49,999,999 pixels took 1.4 GB to load.
-    data = _huge_png(1, 49_999_999)
+    data = huge_png(1, 49_999_999)
     with pytest.raises(errors.ImageTooLarge, match="a side under 64 pixels counts as 64"):
         load_image(data)
     assert load_image(np.zeros((2, 3000), np.uint8)).shape == (2, 3000)
