@@ -106,6 +106,21 @@ def test_progress_bar_counts_parallel_results(capsys, monkeypatch, batch_dir):
     assert f"{total}/{total}" in err and "Traceback" not in err
 
 
+def test_the_ctrl_c_handler_is_only_in_place_while_a_batch_runs(batch_dir):
+    seen = []
+    real_report = cli.print_entry
+
+    def spy(*args, **kwargs):
+        seen.append(signal.getsignal(signal.SIGINT))
+        return real_report(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "print_entry", spy)
+        cli.main([str(batch_dir), "--jobs", "2"])
+    assert seen and all(handler is cli._on_ctrl_c for handler in seen)  # during: Ctrl-C starts the watchdog
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # after: Python's own again
+
+
 def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path):
     for index in range(60):
         shutil.copy(IMAGES / "noise-000.jpg", tmp_path / f"photo-{index:03d}.jpg")

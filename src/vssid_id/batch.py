@@ -274,15 +274,8 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
 
 
-#: Whether a pool was stopped with its workers ended (Ctrl-C): the CLI then
-#: makes sure the process leaves (see ``cli.main``).
-pool_stopped = False
-
-
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop ``pool`` now: queued items are dropped, running workers are ended."""
-    global pool_stopped
-    pool_stopped = True
     pool.shutdown(wait=False, cancel_futures=True)
     # Items still buffered for the ended workers are dropped: the executor's
     # exit hook joins its call queue, and a queue whose readers were ended

@@ -18,9 +18,12 @@ import argparse
 import io
 import os
 import re
+import signal
 import sys
+import threading
 import time
-from contextlib import closing
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -236,6 +239,60 @@ def _fail(message: str) -> None:
     write_line(sys.stderr, f"vssid-scan: {message}")
 
 
+# --- Ctrl-C -----------------------------------------------------------------------------
+
+#: Seconds the process may take, after Ctrl-C, to stop its worker pool and run
+#: its exit hooks before it leaves anyway (exit code 130).
+INTERRUPT_GRACE_SECONDS = 5.0
+
+_interrupt_reported = threading.Event()
+
+
+def _report_interrupted() -> None:
+    """Say "interrupted" on stderr, once, whoever gets there first (main() or the watchdog)."""
+    if _interrupt_reported.is_set():
+        return
+    _interrupt_reported.set()
+    try:
+        _fail("interrupted")
+    except OSError:
+        pass
+
+
+def _leave_interrupted() -> None:
+    _report_interrupted()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _on_ctrl_c(signum: int, frame: Any) -> None:
+    """Ctrl-C during a batch: the usual KeyboardInterrupt, and a watchdog started at once.
+
+    Stopping a pool whose workers are ended mid-task can hang: in the
+    executor's exit hook joining its threads, or on an internal lock the
+    interrupt left held (a 60 s hang seen in cold CI runs). The watchdog,
+    a daemon thread started here rather than after the clean-up, ends the
+    process :data:`INTERRUPT_GRACE_SECONDS` later wherever it is stuck.
+    """
+    watchdog = threading.Timer(INTERRUPT_GRACE_SECONDS, _leave_interrupted)
+    watchdog.daemon = True
+    watchdog.start()
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _watchdog_on_ctrl_c() -> Iterator[None]:
+    """While the block runs, Ctrl-C goes through :func:`_on_ctrl_c` (main thread, default handler only)."""
+    if threading.current_thread() is not threading.main_thread() \
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler:
+        yield
+        return
+    signal.signal(signal.SIGINT, _on_ctrl_c)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 # --- work -----------------------------------------------------------------------------
 
 
@@ -394,8 +451,8 @@ def _run(argv: list[str] | None) -> int:
     options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir,
                           records=args.form)
     progress = _Progress(len(items))
-    with closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:  # closing: stops the pool
-        for done, (item, entry) in enumerate(results, 1):
+    with _watchdog_on_ctrl_c(), closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:
+        for done, (item, entry) in enumerate(results, 1):  # closing (above): stops the pool
             report(item.name, entry)
             progress.update(done)
 
@@ -417,28 +474,14 @@ def _silence_stdout() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run ``vssid-scan`` with ``argv`` (default: the command line) and return its exit code; never raises."""
+    _interrupt_reported.clear()  # one report per run (tests call main() many times in one process)
     try:
         return _run(argv)
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
     except KeyboardInterrupt:
-        try:
-            _fail("interrupted")
-        except OSError:
-            pass
-        from . import batch
-
-        if batch.pool_stopped:
-            # The pool's workers were ended mid-task. Exiting runs the
-            # executor's exit hook, which joins its threads; should that ever
-            # wait on the ended workers (seen once, in a cold CI run), leave
-            # anyway after a few seconds.
-            import threading
-
-            watchdog = threading.Timer(5.0, os._exit, args=(EXIT_INTERRUPTED,))
-            watchdog.daemon = True
-            watchdog.start()
+        _report_interrupted()
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug outside any one input: one line, no traceback
         from .batch import exception_name
