@@ -13,7 +13,7 @@ sys.path.insert(0, str(FIXTURES))
 
 import generate  # noqa: E402  (fixtures/generate.py)
 
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record  # noqa: E402
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record  # noqa: E402
 
 
 @pytest.fixture(scope="session")

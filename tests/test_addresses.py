@@ -1,4 +1,4 @@
-"""The address under the 2025 administrative units (vssid_id.addresses).
+"""The address under the 2025 administrative units (vssid_id.registration.addresses).
 
 Expected values come from the law, not from the code under test:
 
@@ -27,9 +27,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vssid_id import errors
-from vssid_id.addresses import PROVINCES_2025, AddressConversion, convert_address
-from vssid_id.synthetic import synthetic_address, synthetic_cccd_record
-from vssid_id.tables import PROVINCES, PROVINCES_MERGED_2025
+from vssid_id.cards.synthetic import synthetic_address, synthetic_cccd_record
+from vssid_id.cards.tables import PROVINCES, PROVINCES_MERGED_2025
+from vssid_id.registration.addresses import PROVINCES_2025, AddressConversion, convert_address
 
 HCM = "Thành phố Hồ Chí Minh"
 
@@ -86,7 +86,7 @@ def test_nine_centrally_run_cities():
 def test_the_dataset_merges_provinces_as_the_table_does():
     from vietnam_address_converter.data import DEFAULT_DATA
 
-    from vssid_id.addresses import _fold
+    from vssid_id.registration.addresses import _fold
 
     by_name = {_fold(name): code for code, name in PROVINCES.items()}
     by_name.update({"hue": "46", "ba ria vung tau": "77"})
@@ -379,7 +379,7 @@ def refuse(*args, **kwargs):
 socket.socket = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
-from vssid_id.addresses import convert_address
+from vssid_id.registration.addresses import convert_address
 assert "vietnam_address_converter" not in sys.modules
 for text in ("Tổ 5, Phường Sông Cầu, Thành phố Bắc Kạn, Bắc Kạn",
              "45 Đinh Tiên Hoàng, Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh",
@@ -400,7 +400,7 @@ _LAZY = """
 import sys
 import vssid_id
 vssid_id.parse("001090123456||Nguyễn Văn An|05031990|Nam|Tổ 5, Phường Sông Cầu, Bắc Kạn|15082021")
-import vssid_id.addresses
+import vssid_id.registration.addresses
 print("vietnam_address_converter" in sys.modules)
 """
 

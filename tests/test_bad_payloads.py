@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
 TODAY = date(2026, 11, 25)
 CCCD = synthetic_cccd_record(random.Random(7)).to_payload()

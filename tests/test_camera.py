@@ -5,9 +5,11 @@ import numpy as np
 import pytest
 from conftest import card_bgr
 
-from vssid_id import camera, cli, errors
-from vssid_id.camera import SharpnessGate, scan_camera, scan_frames, sharpness
-from vssid_id.scanner import parses
+from vssid_id import errors
+from vssid_id.cli import scan as cli
+from vssid_id.images import camera
+from vssid_id.images.camera import SharpnessGate, scan_camera, scan_frames, sharpness
+from vssid_id.scanning.scanner import parses
 
 
 class FakeCapture:

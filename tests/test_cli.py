@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from conftest import qr_gray, without_backend_notices
 
-from vssid_id import cli
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cli import scan as cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
@@ -47,7 +47,7 @@ def json_lines(out: str) -> list[dict]:
 def test_help_does_not_import_heavy_libraries():
     code = (
         "import sys, contextlib, io\n"
-        "from vssid_id import cli\n"
+        "from vssid_id.cli import scan as cli\n"
         "with contextlib.redirect_stdout(io.StringIO()):\n"
         "    assert cli.main(['--help']) == 0\n"
         "heavy = [m for m in ('cv2', 'zxingcpp', 'PIL', 'numpy', 'pydantic') if m in sys.modules]\n"
@@ -239,9 +239,9 @@ def three_cards(tmp_path):
 @pytest.mark.parametrize("exception", [RuntimeError("boom"), MemoryError(), OSError(5, "I/O error"),
                                        cv2.error("resize"), ValueError("from a dependency")])
 def test_an_exception_from_scan_is_reported_for_that_input_only(capsys, monkeypatch, three_cards, exception):
-    import vssid_id.scanner
+    import vssid_id.scanning.scanner
 
-    real_scan = vssid_id.scanner.scan
+    real_scan = vssid_id.scanning.scanner.scan
     calls = []
 
     def flaky_scan(image, **options):
@@ -250,7 +250,7 @@ def test_an_exception_from_scan_is_reported_for_that_input_only(capsys, monkeypa
             raise exception
         return real_scan(image, **options)
 
-    monkeypatch.setattr(vssid_id.scanner, "scan", flaky_scan)
+    monkeypatch.setattr(vssid_id.scanning.scanner, "scan", flaky_scan)
     status, out, err = run(capsys, *three_cards, "--json", "--jobs", "1")
     rows = json_lines(out)
     assert [row["input"] for row in rows] == three_cards

@@ -16,7 +16,8 @@ from conftest import without_backend_notices
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vssid_id import batch, cli
+from vssid_id.cli import scan as cli
+from vssid_id.scanning import batch
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "fixtures" / "images"

@@ -17,9 +17,9 @@ import pytest
 from conftest import card_bgr
 
 import vssid_id
-from vssid_id import cli, masking
-from vssid_id.gender import Gender
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.gender import Gender
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cli import scan as cli
 
 NAME = "Nguyễn Văn An"
 BORN = date(1990, 3, 5)
@@ -75,10 +75,9 @@ def stand_in(monkeypatch):
     fake = StandIn()
     module = types.ModuleType("vssid_id.registration")
     module.prefill = fake.prefill
+    module.mask_registration = lambda reg: {**reg.model_dump(mode="json"), "full_name": "masked",
+                                            "id_number": "masked", "bhxh_code": "masked"}
     monkeypatch.setitem(sys.modules, "vssid_id.registration", module)
-    monkeypatch.setattr(masking, "mask_registration",
-                        lambda reg: {**reg.model_dump(mode="json"), "full_name": "masked", "id_number": "masked",
-                                     "bhxh_code": "masked"}, raising=False)
     return fake
 
 
@@ -175,8 +174,8 @@ def test_form_and_camera_is_a_usage_error(capsys):
 
 
 def test_masked_form_hides_a_field_it_does_not_know():
-    # The form's masking moved from cli_output.masked_form to vssid_id.masking.mask_form.
-    from vssid_id.masking import mask_form
+    # The form's masking moved from cli_output.masked_form to vssid_id.cards.masking.mask_form.
+    from vssid_id.cards.masking import mask_form
 
     form = {"họ tên": NAME, "nơi làm việc": "Công ty X", "ngày sinh": "03/1990", "địa chỉ": ""}
     masked = mask_form(form)
@@ -197,9 +196,10 @@ class NotFound(types.SimpleNamespace):
 def registration(monkeypatch):
     from vssid_id import registration
 
-    addresses = types.ModuleType("vssid_id.addresses")  # the CLI's part needs no address data (7 s to load)
+    # the CLI's part needs no address data (7 s to load)
+    addresses = types.ModuleType("vssid_id.registration.addresses")
     addresses.convert_address = lambda text: NotFound(status="not_found", candidates=())
-    monkeypatch.setitem(sys.modules, "vssid_id.addresses", addresses)
+    monkeypatch.setitem(sys.modules, "vssid_id.registration.addresses", addresses)
     return registration
 
 

@@ -10,15 +10,15 @@ from pydantic import ValidationError
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.codes import MODULES, bhxh, bhyt_card, cccd, cmnd
-from vssid_id.gender import Gender
-from vssid_id.tables import (
+from vssid_id.cards.gender import Gender
+from vssid_id.cards.tables import (
     BENEFICIARY_TYPES,
     BENEFIT_LEVELS,
     BHYT_ISSUER_PROVINCES,
     CCCD_PROVINCES,
     PROVINCES,
 )
+from vssid_id.codes import MODULES, bhxh, bhyt_card, cccd, cmnd
 
 # --- tables -----------------------------------------------------------------
 
@@ -211,8 +211,8 @@ def test_cmnd_rejects(raw):
 def test_trusted_models_behave_like_validated_ones():
     import random
 
+    from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
     from vssid_id.records import BhytRecord, CccdRecord
-    from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
     for record in (synthetic_cccd_record(random.Random(5)), synthetic_bhyt_record(random.Random(5))):
         parsed = vssid_id.parse(record.to_payload(), today=date(2026, 11, 25))

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vssid_id.dates import (
+from vssid_id.cards.dates import (
     format_birth_date,
     format_compact_date,
     format_slash_date,

@@ -15,8 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import vssid_id
-from vssid_id import backends, decoder, errors
-from vssid_id.scanner import parses
+from vssid_id import errors
+from vssid_id.images import backends, decoder
+from vssid_id.scanning.scanner import parses
 
 MANIFEST = json.loads((FIXTURES / "images" / "manifest.json").read_text(encoding="utf-8"))
 
@@ -451,7 +452,7 @@ def test_decode_frames_yields_per_frame(cccd_payload):
 
 
 def test_scan_parses_the_sample_card():
-    from vssid_id import cli
+    from vssid_id.cli import scan as cli
 
     [result] = vssid_id.scan(cli._sample_path())
     assert result.ok and result.record.kind == "cccd"
@@ -461,7 +462,7 @@ def test_scan_parses_the_sample_card():
 def test_scan_parses_each_payload_once_with_the_callers_today(monkeypatch, cccd_payload):
     from datetime import date
 
-    from vssid_id import scanner
+    from vssid_id.scanning import scanner
 
     calls = []
 

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import vssid_id
-from vssid_id.expiry import identity_card_expiry, identity_card_valid_until
-from vssid_id.synthetic import synthetic_cccd_record
+from vssid_id.cards.expiry import identity_card_expiry, identity_card_valid_until
+from vssid_id.cards.synthetic import synthetic_cccd_record
 
 LAW_2014 = "luat_can_cuoc_cong_dan_2014"
 LAW_2023 = "luat_can_cuoc_2023"

@@ -15,7 +15,7 @@ from PIL import Image
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.image_input import load_image, read_limited
+from vssid_id.images.loading import load_image, read_limited
 
 
 def _png_bytes(image: Image.Image) -> bytes:

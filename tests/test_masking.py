@@ -15,11 +15,12 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 import vssid_id
-from vssid_id.expiry import identity_card_valid_until
-from vssid_id.masking import mask_address, mask_name, mask_number, mask_record, mask_registration
+from vssid_id.cards.expiry import identity_card_valid_until
+from vssid_id.cards.masking import mask_address, mask_name, mask_number, mask_record
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.tables import CCCD_PROVINCES
 from vssid_id.registration import prefill
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
-from vssid_id.tables import CCCD_PROVINCES
+from vssid_id.registration.masking import mask_registration
 
 seeds = st.integers(0, 2**32)
 TODAY = date(2026, 11, 25)  # after every date of the synthetic cards
@@ -138,20 +139,20 @@ def test_hidden_digits_of_the_bhxh_number_change_nothing(seed, other):
 
 def _with_addresses(function):
     """Run ``function`` with a stand-in address converter that returns an ambiguous result (candidates)."""
-    module = types.ModuleType("vssid_id.addresses")
+    module = types.ModuleType("vssid_id.registration.addresses")
     module.convert_address = lambda text: types.SimpleNamespace(
         status="ambiguous", address_2025=None, province_2025="Tỉnh Thái Nguyên", province_2025_code="19",
         ward_2025=None,
         candidates=(f"Tổ 5, Phường Bắc Kạn, {text}", "Tổ 5, Phường Đức Xuân, Tỉnh Thái Nguyên"))
-    saved = sys.modules.get("vssid_id.addresses")
-    sys.modules["vssid_id.addresses"] = module
+    saved = sys.modules.get("vssid_id.registration.addresses")
+    sys.modules["vssid_id.registration.addresses"] = module
     try:
         return function()
     finally:
         if saved is None:
-            del sys.modules["vssid_id.addresses"]
+            del sys.modules["vssid_id.registration.addresses"]
         else:
-            sys.modules["vssid_id.addresses"] = saved
+            sys.modules["vssid_id.registration.addresses"] = saved
 
 
 @settings(max_examples=100, deadline=None)

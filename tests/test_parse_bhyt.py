@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.gender import Gender
+from vssid_id.cards.gender import Gender
 from vssid_id.records import BhytRecord
 
 TODAY = date(2026, 11, 25)
@@ -234,7 +234,7 @@ def test_messages_never_hold_the_data():
 
 # --- round trip --------------------------------------------------------------------
 
-# Card text is of the Latin script (vssid_id.text.is_card_text): letters up to
+# Card text is of the Latin script (vssid_id.cards.text.is_card_text): letters up to
 # Latin Extended-B, and the Vietnamese letters of Latin Extended Additional.
 _letters = st.characters(codec="utf-8", categories=("Lu", "Ll"), max_codepoint=0x24F,
                          include_characters="ăâđêôơưàáạảãầấậẩẫằắặẳẵèéẹẻẽềếệểễìíịỉĩòóọỏõồốộổỗờớợởỡùúụủũừứựửữỳýỵỷỹ",
@@ -250,7 +250,7 @@ _names = st.lists(st.text(_letters, min_size=1, max_size=8), min_size=2, max_siz
 @settings(max_examples=300, deadline=None)
 @given(name=_names, address=_names, seed=st.integers(0, 2**32))
 def test_round_trip_with_generated_vietnamese_text(name, address, seed):
-    from vssid_id.synthetic import synthetic_bhyt_record
+    from vssid_id.cards.synthetic import synthetic_bhyt_record
 
     base = synthetic_bhyt_record(random.Random(seed))
     changed = base.model_copy(update={"full_name": unicodedata.normalize("NFC", name),

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.gender import Gender
+from vssid_id.cards.gender import Gender
 from vssid_id.records import CccdRecord, CccdVariant
 
 TODAY = date(2026, 11, 25)
@@ -206,7 +206,7 @@ def test_parse_bhyt_refuses_a_cccd_payload():
 
 # --- round trip -----------------------------------------------------------------
 
-# Card text is of the Latin script (vssid_id.text.is_card_text): letters up to
+# Card text is of the Latin script (vssid_id.cards.text.is_card_text): letters up to
 # Latin Extended-B and the Vietnamese letters; an address has two letters at least.
 _vietnamese_letters = st.characters(
     codec="utf-8",
@@ -222,7 +222,7 @@ _address = st.lists(st.lists(_word, min_size=2, max_size=4).map(" ".join), min_s
 @settings(max_examples=300)
 @given(name=_name, address=_address, seed=st.integers(0, 2**32))
 def test_round_trip_with_generated_vietnamese_text(name, address, seed):
-    from vssid_id.synthetic import synthetic_cccd_record
+    from vssid_id.cards.synthetic import synthetic_cccd_record
 
     base = synthetic_cccd_record(random.Random(seed))
     record = base.model_copy(update={"full_name": unicodedata.normalize("NFC", name),

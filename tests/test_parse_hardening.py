@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import vssid_id
 from vssid_id import errors
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
 TODAY = date(2026, 11, 25)
 RNG = random.Random(1010)
@@ -46,7 +46,7 @@ def test_an_end_marker_inside_a_bhyt_payload_is_refused():
 
 
 def test_to_payload_stays_within_the_payload_limit():
-    from vssid_id.text import MAX_PAYLOAD_CHARS
+    from vssid_id.cards.text import MAX_PAYLOAD_CHARS
 
     record = vssid_id.parse(BHYT[0], today=TODAY)
     long_name = "Nguyễn " * 42  # 294 characters, hex-encoded three bytes a letter

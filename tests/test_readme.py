@@ -29,7 +29,7 @@ def photo_dir(tmp_path, monkeypatch):
     import pillow_heif
     from PIL import Image
 
-    from vssid_id.cli import _sample_path
+    from vssid_id.cli.scan import _sample_path
 
     pillow_heif.register_heif_opener()
     Image.open(_sample_path()).convert("RGB").save(tmp_path / "photo.heic")

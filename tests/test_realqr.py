@@ -72,7 +72,7 @@ NEEDS_WECHAT = {"boofcv-damaged/image005.jpg", "boofcv-damaged/image029.jpg", "b
 
 @pytest.mark.parametrize("name", READ)
 def test_realqr_photo_is_read(photos, name):
-    from vssid_id import backends
+    from vssid_id.images import backends
 
     if name in NEEDS_WECHAT and "wechat" not in backends.available():
         pytest.skip("OpenCV here is not the contrib build: the wechat step that reads this photo cannot run")

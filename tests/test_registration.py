@@ -2,7 +2,7 @@
 
 Expected values are worked by hand from the rules (module docstring of vssid_id.registration,
 Điều 21 of Luật Căn cước công dân 2014 / Luật Căn cước 2023 for the expiry); cards are
-synthetic (vssid_id.synthetic), changed with model_copy and read back with vssid_id.parse.
+synthetic (vssid_id.cards.synthetic), changed with model_copy and read back with vssid_id.parse.
 """
 
 import random
@@ -17,11 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vssid_id
+from vssid_id.cards.formats.base import FORM_LABELS as FORM_FIELDS
+from vssid_id.cards.gender import Gender
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 from vssid_id.errors import NoCard, TooManyCards
-from vssid_id.formats.base import FORM_LABELS as FORM_FIELDS
-from vssid_id.gender import Gender
 from vssid_id.registration import Conflict, Note, Registration, prefill
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
 # One label table serves the cards' and the registration's to_form() (issue 9).
 FORM_LABELS = tuple(FORM_FIELDS.values())
@@ -74,8 +74,8 @@ class FakeConversion(types.SimpleNamespace):
 
 @pytest.fixture
 def addresses(monkeypatch):
-    """A stand-in for vssid_id.addresses with the agreed contract; ``table`` maps address → conversion."""
-    module = types.ModuleType("vssid_id.addresses")
+    """A stand-in for vssid_id.registration.addresses with the agreed contract; ``table`` maps address → conversion."""
+    module = types.ModuleType("vssid_id.registration.addresses")
     module.table = {}
     module.calls = []
 
@@ -85,7 +85,7 @@ def addresses(monkeypatch):
                                                      province_2025_code=None, ward_2025=None, candidates=()))
 
     module.convert_address = convert_address
-    monkeypatch.setitem(sys.modules, "vssid_id.addresses", module)
+    monkeypatch.setitem(sys.modules, "vssid_id.registration.addresses", module)
     return module
 
 
@@ -328,13 +328,13 @@ def test_address_not_found(addresses):
 
 
 def test_address_conversion_can_be_skipped(monkeypatch):
-    module = types.ModuleType("vssid_id.addresses")
+    module = types.ModuleType("vssid_id.registration.addresses")
 
     def convert_address(text):
         raise AssertionError("must not be called")
 
     module.convert_address = convert_address
-    monkeypatch.setitem(sys.modules, "vssid_id.addresses", module)
+    monkeypatch.setitem(sys.modules, "vssid_id.registration.addresses", module)
     registration = prefill(cccd(), today=TODAY, convert_addresses=False)
     assert (registration.address, registration.address_2025, registration.address_status) == (
         ADDRESS, None, "not_converted")
@@ -367,8 +367,8 @@ def test_registration_is_frozen_and_serialisable(addresses):
 # --- inputs ---------------------------------------------------------------------------------------
 
 def _scan_result(record=None, error=None):
-    from vssid_id.decoder import QrPayload
-    from vssid_id.scanner import ScanResult
+    from vssid_id.images.decoder import QrPayload
+    from vssid_id.scanning.scanner import ScanResult
 
     text = "" if record is None else record.to_payload()
     payload = QrPayload(text=text, raw=text.encode(), corners=((0, 0), (1, 0), (1, 1), (0, 1)), backend="zxing",
@@ -439,20 +439,20 @@ def test_no_personal_data_in_messages(first, second, strip_marks, today):
         card = card.model_copy(update={"full_name": "".join(
             c for c in unicodedata.normalize("NFD", identity.full_name.replace("Đ", "D").replace("đ", "d"))
             if not unicodedata.combining(c))})
-    module = types.ModuleType("vssid_id.addresses")
+    module = types.ModuleType("vssid_id.registration.addresses")
     module.convert_address = lambda text: FakeConversion(status="ambiguous", address_2025=None, province_2025=None,
                                                          province_2025_code=None, ward_2025=None,
                                                          candidates=(text,))
-    saved = sys.modules.get("vssid_id.addresses")
-    sys.modules["vssid_id.addresses"] = module
+    saved = sys.modules.get("vssid_id.registration.addresses")
+    sys.modules["vssid_id.registration.addresses"] = module
     try:
         registration = prefill(identity, card, _scan_result(error=vssid_id.errors.MalformedPayload("x", "gender")),
                                today=today)
     finally:
         if saved is None:
-            del sys.modules["vssid_id.addresses"]
+            del sys.modules["vssid_id.registration.addresses"]
         else:
-            sys.modules["vssid_id.addresses"] = saved
+            sys.modules["vssid_id.registration.addresses"] = saved
     words = _personal_words(identity, card)
     findings = registration.conflicts + registration.notes
     assert findings
@@ -504,7 +504,7 @@ def test_fuzz_prefill_inputs(junk):
         prefill(identity, junk, today=TODAY, convert_addresses=False)
 
 
-# --- the real conversion to the 2025 units (vssid_id.addresses), with the network blocked ----------
+# --- the real conversion to the 2025 units (vssid_id.registration.addresses), with the network blocked ----------
 
 @pytest.fixture
 def no_network(monkeypatch):

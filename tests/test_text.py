@@ -7,17 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vssid_id.errors import MalformedPayload
-from vssid_id.text import (
+from vssid_id.cards.text import (
     _IGNORABLE_RANGES,
-    _MISREAD_ENCODINGS,
-    _NEVER_MISREAD,
     clean_field,
     forbidden_character,
     is_forbidden_character,
-    repair_mojibake,
     text_from_qr_bytes,
 )
+from vssid_id.encoding import _MISREAD_ENCODINGS, _NEVER_MISREAD, repair_mojibake
+from vssid_id.errors import MalformedPayload
 
 # Default_Ignorable_Code_Point as DerivedCoreProperties.txt lists it (Unicode
 # 14.0 to 15.1: https://www.unicode.org/Public/UCD/latest/ucd/DerivedCoreProperties.txt),
@@ -138,7 +136,7 @@ def test_card_text_holds_no_forbidden_character():
     # characters: every character card text may hold must be allowed.
     import sys
 
-    from vssid_id.text import forbidden_character, is_card_text
+    from vssid_id.cards.text import forbidden_character, is_card_text
 
     for code in range(sys.maxunicode + 1):
         char = chr(code)

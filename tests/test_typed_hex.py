@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from vssid_id.cards.gender import Gender
+from vssid_id.cards.synthetic import synthetic_address, synthetic_name
+from vssid_id.cards.text import is_card_text
+from vssid_id.cards.typed_hex import VIETNAMESE_LETTERS, hex_field_text, typed_keys
 from vssid_id.errors import MalformedPayload
-from vssid_id.gender import Gender
-from vssid_id.synthetic import synthetic_address, synthetic_name
-from vssid_id.text import is_card_text
-from vssid_id.typed_hex import VIETNAMESE_LETTERS, hex_field_text, typed_keys
 
 _GRAVE, _ACUTE, _HOOK, _TILDE, _DOT = "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"
 _CIRCUMFLEX, _BREVE = "\u0302", "\u0306"

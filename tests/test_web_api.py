@@ -28,8 +28,8 @@ import generate  # fixtures/generate.py, put on sys.path by conftest.py
 from starlette.testclient import TestClient
 
 import vssid_id
-from vssid_id.masking import mask_name
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.masking import mask_name
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 from vssid_id.web.app import CONTENT_SECURITY_POLICY, MAX_BODY_BYTES, MAX_PAYLOAD_CHARS, create_app
 from vssid_id.web.problems import ApiError
 from vssid_id.web.workers import WorkerPool
@@ -293,7 +293,7 @@ def test_prefill_malformed_requests(client: TestClient, kwargs: dict[str, Any], 
 
 
 def test_body_cap_is_the_clis_figure() -> None:
-    from vssid_id import image_input
+    from vssid_id.images import loading as image_input
 
     assert MAX_BODY_BYTES == getattr(image_input, "DEFAULT_MAX_BYTES", 50 * 1024 * 1024)
 
@@ -446,7 +446,7 @@ def test_the_page_and_its_assets_come_from_this_server_only(client: TestClient) 
 
 
 def test_page_lists_the_2025_provinces(client: TestClient) -> None:
-    from vssid_id import tables
+    from vssid_id.cards import tables
 
     provinces = {getattr(p, "full_name", p) for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
     select = re.search(r'<select id="province_2025".*?</select>', client.get("/").text, re.S)

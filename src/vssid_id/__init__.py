@@ -24,24 +24,24 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _LAZY = {
-    "parse": "parsing",
-    "parse_cccd": "parsing",
-    "parse_bhyt": "parsing",
-    "payload_kind": "parsing",
-    "CccdRecord": "records",
-    "AnyRecord": "records",
-    "CardRecord": "records",
-    "BhytRecord": "records",
-    "CccdVariant": "records",
-    "Record": "records",
-    "Gender": "gender",
-    "decode": "decoder",
-    "decode_frames": "decoder",
-    "QrPayload": "decoder",
-    "scan": "scanner",
-    "ScanResult": "scanner",
-    "load_image": "image_input",
-    "mask_record": "masking",
+    "parse": "cards.parsing",
+    "parse_cccd": "cards.parsing",
+    "parse_bhyt": "cards.parsing",
+    "payload_kind": "cards.parsing",
+    "CccdRecord": "cards.records",
+    "AnyRecord": "cards.records",
+    "CardRecord": "cards.records",
+    "BhytRecord": "cards.records",
+    "CccdVariant": "cards.records",
+    "Record": "cards.records",
+    "Gender": "cards.gender",
+    "decode": "images.decoder",
+    "decode_frames": "images.decoder",
+    "QrPayload": "images.decoder",
+    "scan": "scanning.scanner",
+    "ScanResult": "scanning.scanner",
+    "load_image": "images.loading",
+    "mask_record": "cards.masking",
     "VssidError": "errors",
     "PayloadError": "errors",
     "UnknownPayloadKind": "errors",
@@ -56,15 +56,15 @@ _LAZY = {
     "ImageTooLarge": "errors",
     "BackendUnavailable": "errors",
     "CameraError": "errors",
-    "scan_camera": "camera",
-    "convert_address": "addresses",
-    "AddressConversion": "addresses",
-    "prefill": "registration",
-    "Registration": "registration",
-    "Conflict": "registration",
-    "Note": "registration",
-    "mask_registration": "masking",
-    "identity_card_valid_until": "expiry",
+    "scan_camera": "images.camera",
+    "convert_address": "registration.addresses",
+    "AddressConversion": "registration.addresses",
+    "prefill": "registration.merge",
+    "Registration": "registration.merge",
+    "Conflict": "registration.merge",
+    "Note": "registration.merge",
+    "mask_registration": "registration.masking",
+    "identity_card_valid_until": "cards.expiry",
     "RegistrationError": "errors",
     "NoCard": "errors",
     "TooManyCards": "errors",
@@ -119,9 +119,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .addresses import AddressConversion, convert_address
-    from .camera import scan_camera
-    from .decoder import QrPayload, decode, decode_frames
+    from .cards.expiry import identity_card_valid_until
+    from .cards.gender import Gender
+    from .cards.masking import mask_record
+    from .cards.parsing import parse, parse_bhyt, parse_cccd, payload_kind
+    from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
     from .errors import (
         BackendUnavailable,
         CameraError,
@@ -141,14 +143,13 @@ if TYPE_CHECKING:  # pragma: no cover
         UnknownPayloadKind,
         VssidError,
     )
-    from .expiry import identity_card_valid_until
-    from .gender import Gender
-    from .image_input import load_image
-    from .masking import mask_record, mask_registration
-    from .parsing import parse, parse_bhyt, parse_cccd, payload_kind
-    from .records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
-    from .registration import Conflict, Note, Registration, prefill
-    from .scanner import ScanResult, scan
+    from .images.camera import scan_camera
+    from .images.decoder import QrPayload, decode, decode_frames
+    from .images.loading import load_image
+    from .registration.addresses import AddressConversion, convert_address
+    from .registration.masking import mask_registration
+    from .registration.merge import Conflict, Note, Registration, prefill
+    from .scanning.scanner import ScanResult, scan
 
 
 def __getattr__(name: str) -> Any:

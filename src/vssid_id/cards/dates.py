@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from time import time as _time
 
-from .errors import MalformedPayload
+from ..errors import MalformedPayload
 
 __all__ = [
     "EARLIEST_BIRTH_YEAR",
@@ -32,6 +32,7 @@ __all__ = [
     "format_slash_date",
     "EARLIEST_CARD_YEAR",
     "today",
+    "check_today",
 ]
 
 #: A date of birth before this year is a misread or a typing error, not a
@@ -202,3 +203,15 @@ def today() -> date:
         until = datetime.combine(value + timedelta(days=1), datetime.min.time()).timestamp()
         _today = (until, value)
     return value
+
+
+def check_today(today: object) -> date | None:
+    """``today`` as a date: ``None`` (the system date), a :class:`~datetime.date`,
+    or a :class:`~datetime.datetime` (its date); anything else is a :class:`TypeError`."""
+    if today is None or type(today) is date:
+        return today
+    if isinstance(today, datetime):
+        return today.date()
+    if isinstance(today, date):
+        return today
+    raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")

@@ -26,10 +26,10 @@ is then a plain ``str`` in its compact form. Messages never repeat the value.
 :data:`CardText` is the text of a card field (a name, an address): NFC, with
 surrounding spaces stripped, at most :data:`MAX_TEXT_CHARS` characters, and
 nothing the payload parsers refuse (control, format, bidi, invisible or
-private-use characters; see :func:`vssid_id.text.forbidden_character`) nor the
+private-use characters; see :func:`vssid_id.cards.text.forbidden_character`) nor the
 payload's field separator ``|``. (A record's own check goes further: its
 payload must parse back to it, so the card-text rule of
-:func:`vssid_id.text.is_card_text` and the payload's length limit apply too.)
+:func:`vssid_id.cards.text.is_card_text` and the payload's length limit apply too.)
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ from typing import Annotated
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ..errors import InvalidFormat, InvalidLength, VssidError
 from .codes import bhxh, bhyt_card, cccd, cmnd, facility
 from .codes.cleaning import clean
-from .errors import InvalidFormat, InvalidLength, VssidError
 from .text import MAX_TEXT_CHARS, forbidden_character, nfc
 
 __all__ = [

@@ -11,15 +11,16 @@ vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date
 from typing import Literal
 
-from .errors import UnknownPayloadKind, VssidError
+from ..errors import UnknownPayloadKind, VssidError
+from .dates import check_today
 from .formats.bhyt import BhytRecord, parse_bhyt_fields
 from .formats.cccd import CccdRecord, parse_cccd_fields
 from .text import payload_text
 
-__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind", "check_today"]
+__all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind"]
 
 PayloadKind = Literal["cccd", "bhyt"]
 
@@ -80,18 +81,6 @@ def parse_bhyt(payload: str | bytes, *, today: date | None = None) -> BhytRecord
     record = _parse(payload, "bhyt", today)
     assert isinstance(record, BhytRecord)
     return record
-
-
-def check_today(today: object) -> date | None:
-    """``today`` as a date: ``None`` (the system date), a :class:`~datetime.date`,
-    or a :class:`~datetime.datetime` (its date); anything else is a :class:`TypeError`."""
-    if today is None or type(today) is date:
-        return today
-    if isinstance(today, datetime):
-        return today.date()
-    if isinstance(today, date):
-        return today
-    raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
 
 
 def _parse(

@@ -1,9 +1,9 @@
 """The typed records a card QR payload becomes, and the :data:`Record` union.
 
 Each card's whole format — record model, payload parser, serializer — lives
-in one module: :mod:`vssid_id.formats.cccd` (CCCD / Căn cước) and
-:mod:`vssid_id.formats.bhyt` (BHYT); what they share is in
-:mod:`vssid_id.formats.base`. This module gathers the record types.
+in one module: :mod:`vssid_id.cards.formats.cccd` (CCCD / Căn cước) and
+:mod:`vssid_id.cards.formats.bhyt` (BHYT); what they share is in
+:mod:`vssid_id.cards.formats.base`. This module gathers the record types.
 
 Records are frozen pydantic v2 models: hashable, JSON-serialisable
 (``record.model_dump_json()``), with text in NFC and dates as
@@ -11,7 +11,7 @@ Records are frozen pydantic v2 models: hashable, JSON-serialisable
 ``date_of_birth=None`` with ``year_of_birth`` set: the library never invents a
 day. A record is valid whichever way it is built (``parse()``, the
 constructor, ``model_validate``, ``model_validate_json``): see
-:class:`~vssid_id.formats.base.CardRecord`. ``to_payload()`` turns one back
+:class:`~vssid_id.cards.formats.base.CardRecord`. ``to_payload()`` turns one back
 into the exact payload text of its card, and ``to_form()`` gives the fields of
 the VssID registration form under their Vietnamese labels.
 """

@@ -41,7 +41,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from .errors import MalformedPayload
+from ..encoding import repair_mojibake
+from ..errors import MalformedPayload
 
 __all__ = [
     "MAX_PAYLOAD_CHARS",
@@ -52,7 +53,6 @@ __all__ = [
     "require_card_text",
     "payload_text",
     "text_from_qr_bytes",
-    "repair_mojibake",
     "clean_field",
     "forbidden_character",
     "is_forbidden_character",
@@ -113,21 +113,6 @@ _PRINTABLE_ASCII = bytes(range(0x20, 0x7F))
 
 _BOM = "\ufeff"
 
-# Encodings a QR reader may have used to turn UTF-8 bytes into the wrong text.
-# Latin-1 first: it is the QR default and is a bijection on bytes.
-_MISREAD_ENCODINGS = ("latin-1", "cp1252", "shift_jis")
-
-# Letters that none of _MISREAD_ENCODINGS can encode, so text holding one is
-# no misreading: ă đ ĩ ũ ơ ư and the Latin Extended Additional block (ạ ễ ộ …)
-# that nearly every Vietnamese text uses, less the few letters Windows-1252
-# has (Œ œ Š š Ÿ Ž ž ƒ). Finding one early spares three failed encodings.
-# (tests/test_text.py checks that no misread encoding has any of them.)
-_NEVER_MISREAD = re.compile(
-    "[\u0100-\u0151\u0154-\u015f\u0162-\u0177\u0179-\u017c\u017f-\u0191"
-    "\u0193-\u024f\u1e00-\u1eff]"
-)
-
-
 def text_from_qr_bytes(raw: bytes) -> str:
     """Decode the raw bytes of a QR symbol (or a payload given as bytes).
 
@@ -149,36 +134,6 @@ def text_from_qr_bytes(raw: bytes) -> str:
     # Raised here, not in the except block: the UnicodeDecodeError holds the
     # whole payload, and would travel as the new error's __context__.
     raise MalformedPayload(f"is not valid UTF-8 (bad byte at offset {offset})", "payload")
-
-
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 text that a reader decoded as Latin-1, Windows-1252 or Shift-JIS.
-
-    The repair is made only when it is unambiguous: the text encodes exactly in
-    the guessed encoding, the resulting bytes are strict UTF-8, and they hold
-    non-ASCII characters. Otherwise the text is returned unchanged.
-
-    >>> repair_mojibake("Nguyá»…n VÄƒn An")
-    'Nguyễn Văn An'
-    >>> repair_mojibake("Nguyễn Văn An")
-    'Nguyễn Văn An'
-    >>> repair_mojibake("Ê")  # a lone Latin-1 letter is not UTF-8: left alone
-    'Ê'
-    """
-    if text.isascii() or _NEVER_MISREAD.search(text):
-        return text
-    for encoding in _MISREAD_ENCODINGS:
-        try:
-            raw = text.encode(encoding)
-        except UnicodeEncodeError:
-            continue
-        if raw.isascii():
-            continue
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError:
-            continue
-    return text
 
 
 def payload_text(payload: str | bytes) -> str:

@@ -3,7 +3,7 @@
 The payload parsers check every field themselves (that is how their errors
 name the field), so running pydantic's validation again would only repeat the
 work — and a record model's own validation (see
-:class:`vssid_id.formats.base.CardRecord`) goes further still and re-parses the
+:class:`vssid_id.cards.formats.base.CardRecord`) goes further still and re-parses the
 record's payload. :func:`trusted` is the parsers' fast path; everything else
 (``Model(...)``, ``model_validate``, ``model_validate_json``) runs the checks.
 tests/test_records.py holds both paths to the same result on a generated corpus.

@@ -29,7 +29,7 @@ made of hex digits and the letters above, with at least one decimal digit
 digit nibble). Anything else is plain text.
 
 **Card text.** Whether it came as hex or as plain text, a BHYT text field
-must be card text (:func:`vssid_id.text.is_card_text`), or it is refused: a name is at
+must be card text (:func:`vssid_id.cards.text.is_card_text`), or it is refused: a name is at
 least two words (family name and given name, as every Vietnamese name has:
 Bộ luật Dân sự 2015, Điều 26), each holding a letter, and no digit; an
 address holds at least two letters, all of the Latin script. So ``75`` is refused whichever way it is
@@ -63,12 +63,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from .errors import MalformedPayload
+from ..errors import MalformedPayload
 from .text import MAX_TEXT_CHARS, NAME_FIELDS, forbidden_character, is_card_text
 
 __all__ = ["VIETNAMESE_LETTERS", "MAX_HEX_CHARS", "MAX_TYPED_HEX_CHARS", "hex_field_text", "typed_keys"]
 
-#: The longest hex field read: the hex of :data:`~vssid_id.text.MAX_TEXT_CHARS`
+#: The longest hex field read: the hex of :data:`~vssid_id.cards.text.MAX_TEXT_CHARS`
 #: characters of four UTF-8 bytes each.
 MAX_HEX_CHARS = 8 * MAX_TEXT_CHARS
 
@@ -166,8 +166,8 @@ def hex_field_text(value: str, field: str) -> str | None:
     ``value`` is the stripped field, not ``-``. See the module doc for the
     rule that tells hex from plain text and for the repair of hex typed
     through Telex or VNI. A text returned is final: NFC, stripped, card text
-    (:func:`~vssid_id.text.is_card_text`) and free of forbidden characters
-    (:func:`~vssid_id.text.forbidden_character`); the caller need not check
+    (:func:`~vssid_id.cards.text.is_card_text`) and free of forbidden characters
+    (:func:`~vssid_id.cards.text.forbidden_character`); the caller need not check
     it again.
 
     >>> hex_field_text("4cc3aa2056c4836e20416e", "full_name")

@@ -9,7 +9,7 @@
   (``os.fsencode(json.loads(line)["input"])`` gives the name's bytes back).
 * The text layout of one input's entry (:func:`print_entry`), of its problems
   alone (:func:`print_problems`) and of the prefilled registration form
-  (:func:`print_form`, masked by :func:`vssid_id.masking.mask_form`).
+  (:func:`print_form`, masked by :func:`vssid_id.cards.masking.mask_form`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import re
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .registration import Registration
+    from ..registration import Registration
 
 __all__ = [
     "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "print_form",
@@ -85,8 +85,8 @@ def print_entry(name: str, entry: dict[str, Any], out: TextIO) -> None:
     if not codes:
         write_line(out, f"{name}: no QR code found")
         return
-    from .gender import Gender
-    from .records import BhytRecord, CccdRecord
+    from ..cards.gender import Gender
+    from ..cards.records import BhytRecord, CccdRecord
 
     for code in codes:
         where = ""
@@ -130,7 +130,7 @@ def print_problems(name: str, entry: dict[str, Any], out: TextIO) -> None:
 
 def print_form(registration: Registration, out: TextIO, *, mask: bool) -> None:
     """The prefilled form (``registration.to_form()``, masked when ``mask``), the 2025 province, conflicts, notes."""
-    from .masking import mask_form
+    from ..cards.masking import mask_form
 
     form = registration.to_form()
     write_line(out, "Tờ khai đăng ký (điền sẵn) / registration form, prefilled")

@@ -3,8 +3,8 @@
 Heavy libraries (OpenCV, zxing-cpp, Pillow, pydantic) are imported only once
 there is work to do, so ``--help`` and ``--version`` start instantly. The batch
 itself (reading inputs with a byte cap, the worker pool) is in
-:mod:`vssid_id.batch`, the way lines are written (encodings, text layout) in
-:mod:`vssid_id.cli_output`; this module parses the options, runs the sources
+:mod:`vssid_id.scanning.batch`, the way lines are written (encodings, text layout) in
+:mod:`vssid_id.cli.output`; this module parses the options, runs the sources
 in turn and decides the exit code.
 
 Nothing here ends in a traceback: every input's problem is one line (one JSON
@@ -27,8 +27,8 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
-from .cli_output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line, write_text
+from .. import __version__
+from .output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line, write_text
 
 # Exit codes (also in --help and README.md). When several apply, the highest wins.
 EXIT_OK = 0
@@ -138,7 +138,7 @@ def _cores() -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .image_input import DEFAULT_MAX_BYTES  # light: no image library is imported
+    from ..images.loading import DEFAULT_MAX_BYTES  # light: no image library is imported
     parser = _Parser(
         prog="vssid-scan",
         description="Read the QR code of a CCCD / Căn cước or BHYT card from images "
@@ -214,8 +214,8 @@ def _status(entry: dict[str, Any]) -> int:
 
 def _run_form(records: list[Any], args: argparse.Namespace) -> int:
     """``--form``: the registration prefilled from ``records``; its exit code (2 when the cards disagree)."""
-    from .errors import VssidError
-    from .registration import prefill
+    from ..errors import VssidError
+    from ..registration import prefill
 
     if not records:
         _fail("--form: no card was read, so there is no form to fill")
@@ -226,9 +226,9 @@ def _run_form(records: list[Any], args: argparse.Namespace) -> int:
         _fail(f"--form: {getattr(error, 'reason', None) or error}")
         return EXIT_INVALID
     if args.json:
-        from . import masking
+        from ..registration import mask_registration
 
-        data = masking.mask_registration(registration) if args.mask else registration.model_dump(mode="json")
+        data = mask_registration(registration) if args.mask else registration.model_dump(mode="json")
         write_line(sys.stdout, json_line(data, sys.stdout))
     else:
         print_form(registration, sys.stdout, mask=args.mask)
@@ -297,11 +297,11 @@ def _watchdog_on_ctrl_c() -> Iterator[None]:
 
 
 def _parse_payload(payload: str | bytes, args: argparse.Namespace) -> dict[str, Any]:
-    """One payload's entry (as :func:`vssid_id.report.parse_entry`); with ``--form`` it keeps the record."""
-    from .batch import exception_name, internal_error
-    from .errors import VssidError
-    from .parsing import parse
-    from .report import error_dict, record_dict
+    """One payload's entry (as :func:`vssid_id.scanning.report.parse_entry`); with ``--form`` it keeps the record."""
+    from ..cards.parsing import parse
+    from ..errors import VssidError
+    from ..scanning.batch import exception_name, internal_error
+    from ..scanning.report import error_dict, record_dict
 
     try:
         record = parse(payload)
@@ -326,7 +326,7 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
     """stdin's bytes, at most ``--max-bytes`` of them (:class:`~vssid_id.errors.ImageTooLarge` beyond)."""
-    from .image_input import read_limited
+    from ..images.loading import read_limited
 
     if sys.stdin is None:  # started with stdin closed
         raise OSError(9, "stdin is closed")
@@ -372,10 +372,10 @@ class _Progress:
 
 
 def _run_camera(args: argparse.Namespace) -> int:
-    from .camera import scan_camera
-    from .errors import CameraError
-    from .report import payload_dict
-    from .scanner import parses
+    from ..errors import CameraError
+    from ..images.camera import scan_camera
+    from ..scanning.report import payload_dict
+    from ..scanning.scanner import parses
 
     try:
         payloads = scan_camera(args.camera, timeout=args.timeout, accept=parses)
@@ -414,8 +414,8 @@ def _run(argv: list[str] | None) -> int:
         build_parser().print_usage(sys.stderr)
         write_line(sys.stderr, f"vssid-scan: error: {usage}")
         return EXIT_USAGE
-    from .batch import ScanOptions, expand_inputs, run_batch
-    from .image_input import DEFAULT_MAX_BYTES
+    from ..images.loading import DEFAULT_MAX_BYTES
+    from ..scanning.batch import ScanOptions, expand_inputs, run_batch
 
     args.max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
     if args.debug_dir is not None:
@@ -484,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
         _report_interrupted()
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug outside any one input: one line, no traceback
-        from .batch import exception_name
+        from ..scanning.batch import exception_name
 
         try:
             _fail(f"internal error ({exception_name(error)})")

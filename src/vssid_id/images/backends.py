@@ -28,7 +28,7 @@ Text from a backend is made correct Unicode from the raw bytes: strict UTF-8
 first, else the backend's own text — for zxing-cpp its plain text
 (``TextMode.Plain``: the bytes transcoded by the symbol's ECI or guessed
 character set, control characters kept as they are, not escaped as ``<SOH>``);
-then :func:`~vssid_id.text.repair_mojibake` undoes an unambiguous misreading
+then :func:`~vssid_id.encoding.repair_mojibake` undoes an unambiguous misreading
 as Latin-1, Windows-1252 or Shift-JIS.
 
 A backend never raises: whatever a native reader throws (``cv2.error`` on an
@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from .text import repair_mojibake
+from ..encoding import repair_mojibake
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

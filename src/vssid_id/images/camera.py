@@ -22,8 +22,8 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..errors import CameraError
 from .decoder import QrPayload, decode
-from .errors import CameraError
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -94,7 +94,7 @@ def scan_frames(
     """Decode ``frames`` in turn; return the payloads of the first frame with an accepted one.
 
     ``accept(text)`` says which payloads end the loop (default: any QR code);
-    pass :func:`vssid_id.scanner.parses` to stop only at a valid card.
+    pass :func:`vssid_id.scanning.scanner.parses` to stop only at a valid card.
     Frames the ``gate`` (default :class:`SharpnessGate`) finds too blurred are
     skipped. Stops with ``[]`` when the frames run out or ``timeout`` seconds
     have passed. Frames are numpy arrays in OpenCV's BGR order, or anything

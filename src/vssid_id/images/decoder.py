@@ -61,9 +61,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import BackendUnavailable
 from . import backends as _backends
-from .errors import BackendUnavailable
-from .image_input import DEFAULT_MAX_PIXELS, load_image
+from .loading import DEFAULT_MAX_PIXELS, load_image
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -509,7 +509,7 @@ def decode(
 ) -> list[QrPayload]:
     """Find the QR codes on ``image`` and return their payloads.
 
-    ``image``: anything :func:`~vssid_id.image_input.load_image` reads (path,
+    ``image``: anything :func:`~vssid_id.images.loading.load_image` reads (path,
     bytes, binary file, PIL image, numpy array in ``color_order``).
     ``backends``: restrict to these backend names, or one name as a string
     (default ``None``: every available one except those in

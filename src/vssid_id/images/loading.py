@@ -63,7 +63,7 @@ import os
 import stat
 from typing import TYPE_CHECKING, Any, Literal
 
-from .errors import ImageError, ImageTooLarge
+from ..errors import ImageError, ImageTooLarge
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np

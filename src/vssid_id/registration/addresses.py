@@ -45,7 +45,7 @@ of 2025). The package does not cite its source; its province mapping is
 exactly Nghị quyết 202/2025/QH15 and its ward mapping agrees with a second,
 independent dataset (vietnamadminunits, built from the GSO list and
 sapnhap.bando.com.vn) on 9,655 of the 9,936 old wards both know. The provinces
-come from :data:`vssid_id.tables.PROVINCES_MERGED_2025` (Nghị quyết
+come from :data:`vssid_id.cards.tables.PROVINCES_MERGED_2025` (Nghị quyết
 202/2025/QH15, codes of Quyết định 19/2025/QĐ-TTg, and the official names as
 in force today: Đồng Nai, Quảng Ninh and Bắc Ninh became centrally-run cities
 in 2026). Nothing here opens a network connection.
@@ -79,9 +79,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import MalformedPayload
-from .tables import PROVINCES, PROVINCES_MERGED_2025, Province2025
-from .text import forbidden_character
+from ..cards.tables import PROVINCES, PROVINCES_MERGED_2025, Province2025
+from ..cards.text import forbidden_character
+from ..errors import MalformedPayload
 
 __all__ = [
     "AddressConversion",
@@ -93,7 +93,7 @@ __all__ = [
 
 #: The 34 provinces in force since 1 July 2025, by their two-digit code
 #: (Nghị quyết 202/2025/QH15; codes and official names: Quyết định
-#: 19/2025/QĐ-TTg). Built from :data:`vssid_id.tables.PROVINCES_MERGED_2025`.
+#: 19/2025/QĐ-TTg). Built from :data:`vssid_id.cards.tables.PROVINCES_MERGED_2025`.
 PROVINCES_2025: Mapping[str, Province2025] = MappingProxyType(
     {province.code: province for province in sorted(set(PROVINCES_MERGED_2025.values()))}
 )
@@ -137,7 +137,7 @@ class AddressConversion(BaseModel):
     units were not recognised)."""
     old_province: str | None = None
     """The province as written, under its pre-2025 name from
-    :data:`vssid_id.tables.PROVINCES`, when recognised."""
+    :data:`vssid_id.cards.tables.PROVINCES`, when recognised."""
     dataset: str = ""
     """The ward-level dataset used: package, version and mapping version."""
 

@@ -19,7 +19,7 @@ The merge
   identity card's ``id_number``; both are kept, as the cards print them.
 * Nothing is invented: a field no card holds is ``None``.
 * The address is converted to the administrative units in force since 1 July
-  2025 by :func:`vssid_id.addresses.convert_address`; an address that maps to
+  2025 by :func:`vssid_id.registration.addresses.convert_address`; an address that maps to
   several new wards is left unconverted (``address_2025=None``), its
   candidates listed, never guessed.
 
@@ -37,7 +37,7 @@ kind                 field          when
 ``date_of_birth``    date_of_birth  the dates differ at the precision both cards hold
 ``gender``           gender         the genders differ
 ``id_card_expired``  valid_until    the identity card has expired on ``today``
-                                    (:mod:`vssid_id.expiry`)
+                                    (:mod:`vssid_id.cards.expiry`)
 ===================  =============  ============================================================
 
 Names are the same name when they are equal after NFC normalisation, case
@@ -71,12 +71,12 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
-from .dates import format_birth_date
-from .errors import NoCard, TooManyCards
-from .expiry import ExpiryReason, identity_card_expiry
-from .formats.base import FORM_LABELS
-from .gender import Gender
-from .records import BhytRecord, CccdRecord
+from ..cards.dates import format_birth_date
+from ..cards.expiry import ExpiryReason, identity_card_expiry
+from ..cards.formats.base import FORM_LABELS
+from ..cards.gender import Gender
+from ..cards.records import BhytRecord, CccdRecord
+from ..errors import NoCard, TooManyCards
 
 __all__ = [
     "Conflict",
@@ -136,7 +136,7 @@ class Registration(BaseModel):
     address_candidates: tuple[str, ...] = ()
     """The possible 2025 addresses of an ambiguous one."""
     id_card_valid_until: date | None
-    """The identity card's last valid day (:func:`vssid_id.expiry.identity_card_valid_until`)."""
+    """The identity card's last valid day (:func:`vssid_id.cards.expiry.identity_card_valid_until`)."""
     id_card_expiry: ExpiryReason | None
     """Why ``id_card_valid_until`` is what it is (``for_life``, ``unknown_issue_date`` …); ``None`` without an
     identity card."""
@@ -153,7 +153,7 @@ class Registration(BaseModel):
 
     def to_form(self) -> dict[str, str]:
         """The form's fields under its own labels, in its order
-        (:data:`vssid_id.formats.base.FORM_LABELS`, the same table the cards'
+        (:data:`vssid_id.cards.formats.base.FORM_LABELS`, the same table the cards'
         ``to_form()`` use); ``""`` where no card holds the field. The address
         is the 2025 one when the conversion gave one, else the card's."""
         birth = ("" if self.year_of_birth is None else
@@ -214,7 +214,7 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
     identities: list[CccdRecord] = []
     bhyts: list[BhytRecord] = []
     notes: list[Note] = []
-    scanner = sys.modules.get("vssid_id.scanner")  # a ScanResult exists only once its module is imported
+    scanner = sys.modules.get("vssid_id.scanning.scanner")  # a ScanResult exists only once its module is imported
     scan_result = getattr(scanner, "ScanResult", None)
 
     def add(item: Any, nested: bool) -> None:

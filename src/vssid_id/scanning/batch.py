@@ -7,18 +7,18 @@ Three rules make a batch robust:
   :class:`MemoryError`, anything from a dependency — becomes that input's
   entry, and the next input is read. A worker process that dies (killed for
   using too much memory, say) is reported for the input it was decoding.
-* **Bounded reads.** Files are read by :func:`vssid_id.image_input.load_image`,
+* **Bounded reads.** Files are read by :func:`vssid_id.images.loading.load_image`,
   which refuses anything but a regular file (``/dev/zero``, a FIFO or a socket
   would never end) before reading it and reads at most ``max_bytes`` bytes;
   stdin is read once, in the parent, with the same cap
-  (:func:`~vssid_id.image_input.read_limited`).
+  (:func:`~vssid_id.images.loading.read_limited`).
 * **Parallel, in order.** With ``jobs > 1`` and more than one image to read,
   the images are decoded in a pool of worker processes
   (:class:`concurrent.futures.ProcessPoolExecutor`; the work items are file
   paths) and each entry is handed back as soon as every input before it has
   been — the output is the same as with ``jobs=1``, which runs in-process.
 
-An entry is :func:`vssid_id.report.scan_entry`'s dict, or one with a single
+An entry is :func:`vssid_id.scanning.report.scan_entry`'s dict, or one with a single
 error key and no codes: ``input_error`` (the input is missing, unreadable, not
 an image or too large), ``internal_error`` (an unexpected failure while
 reading it); a scan whose debug images could not be written carries
@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .image_input import DEFAULT_MAX_BYTES
+from ..images.loading import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -138,7 +138,7 @@ def expand_inputs(inputs: Iterable[str], read_stdin: Callable[[], bytes]) -> lis
     Problems found here (an empty name, a missing path, an unreadable folder, stdin over the cap) become
     items that carry their error entry, in their place in the batch.
     """
-    from .errors import VssidError
+    from ..errors import VssidError
 
     items: list[WorkItem] = []
 
@@ -188,12 +188,12 @@ def scan_item(item: WorkItem, options: ScanOptions) -> Entry:
 
 
 def _scan(item: WorkItem, options: ScanOptions) -> Entry:
-    from .errors import VssidError
-    from .image_input import load_image
+    from ..errors import VssidError
+    from ..images.loading import load_image
     from .report import error_dict, scan_entry
     from .scanner import scan
 
-    try:  # the loader's rules: regular files only, at most max_bytes (vssid_id.image_input)
+    try:  # the loader's rules: regular files only, at most max_bytes (vssid_id.images.loading)
         image = load_image(item.data if item.data is not None else item.path, max_bytes=options.max_bytes)
     except VssidError as error:
         entry = error_dict(error)
@@ -267,7 +267,7 @@ def _new_pool(jobs: int) -> ProcessPoolExecutor:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context: BaseContext = multiprocessing.get_context("forkserver")
         multiprocessing.get_context("forkserver").set_forkserver_preload(
-            ["vssid_id.scanner", "vssid_id.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
+            ["vssid_id.scanning.scanner", "vssid_id.scanning.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
         )
     else:  # pragma: no cover - Windows
         context = multiprocessing.get_context("spawn")

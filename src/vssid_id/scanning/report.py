@@ -2,7 +2,7 @@
 and what ``vssid-serve``'s API returns, one shape for both.
 
 * a record: its fields (``record.model_dump(mode="json")``), masked by
-  :func:`vssid_id.masking.mask_record` when ``mask`` is true;
+  :func:`vssid_id.cards.masking.mask_record` when ``mask`` is true;
 * an error: ``{"type", "field", "message"}`` — the message never holds card data;
 * where a code was found: ``{"backend", "step", "corners", "elapsed_ms"}``;
 * one image: ``{"codes": [{"decoder": …, "record": …} or {"decoder": …, "error": …}, …]}``.
@@ -14,8 +14,8 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .decoder import QrPayload
-    from .records import Record
+    from ..cards.records import Record
+    from ..images.decoder import QrPayload
     from .scanner import ScanResult
 
 __all__ = ["record_dict", "error_dict", "payload_dict", "scan_entry", "parse_entry"]
@@ -24,7 +24,7 @@ __all__ = ["record_dict", "error_dict", "payload_dict", "scan_entry", "parse_ent
 def record_dict(record: Record, *, mask: bool) -> dict[str, Any]:
     """The record's fields, JSON-ready; personal data masked when ``mask`` is true."""
     if mask:
-        from .masking import mask_record
+        from ..cards.masking import mask_record
 
         return mask_record(record)
     return record.model_dump(mode="json")
@@ -64,8 +64,8 @@ def scan_entry(results: Iterable[ScanResult], *, mask: bool) -> dict[str, Any]:
 
 def parse_entry(text: str | bytes, *, mask: bool) -> dict[str, Any]:
     """One payload given as text: ``{"codes": [{"record": …} or {"error": …}]}``."""
-    from .errors import VssidError
-    from .parsing import parse
+    from ..cards.parsing import parse
+    from ..errors import VssidError
 
     try:
         return {"codes": [{"record": record_dict(parse(text), mask=mask)}]}

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .decoder import QrPayload, decode
-from .errors import VssidError
-from .parsing import check_today, parse
-from .records import BhytRecord, CccdRecord
+from ..cards.dates import check_today
+from ..cards.parsing import parse
+from ..cards.records import BhytRecord, CccdRecord
+from ..errors import VssidError
+from ..images.decoder import QrPayload, decode
 
 __all__ = ["ScanResult", "scan", "parses"]
 

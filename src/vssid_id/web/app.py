@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
-from ..image_input import DEFAULT_MAX_BYTES
-from ..text import MAX_PAYLOAD_CHARS
+from ..cards.text import MAX_PAYLOAD_CHARS
+from ..images.loading import DEFAULT_MAX_BYTES
 from .bodies import Part, media_type, parse_multipart, read_body
 from .problems import ApiError, error_body
 from .workers import WorkerPool
@@ -168,7 +168,7 @@ def _vietnamese_order(name: str) -> tuple[str, str]:
 def _scan_image(image: bytes, find_all: bool) -> list[Any]:
     """Runs in a worker thread: decode and parse, every failure as an :class:`ApiError`."""
     from ..errors import VssidError
-    from ..scanner import scan
+    from ..scanning.scanner import scan
 
     try:
         return scan(image, find_all=find_all)
@@ -180,7 +180,7 @@ def _scan_image(image: bytes, find_all: bool) -> list[Any]:
 
 
 def _scan_json(results: list[Any], mask: bool) -> dict[str, Any]:
-    from ..report import scan_entry
+    from ..scanning.report import scan_entry
 
     entry = scan_entry(results, mask=mask)
     if not mask:  # the text itself, for a later /api/prefill (personal data: never when masked)
@@ -230,9 +230,9 @@ def create_app(
         return _json(_scan_json(results, mask))
 
     async def parse_endpoint(request: Request) -> Response:
+        from ..cards.parsing import parse
         from ..errors import VssidError
-        from ..parsing import parse
-        from ..report import error_dict, record_dict
+        from ..scanning.report import error_dict, record_dict
 
         mask = _flag(request, "mask")
         body = await read_body(request, max_body_bytes)
@@ -284,8 +284,8 @@ def create_app(
         return inputs
 
     async def prefill_endpoint(request: Request) -> Response:
+        from ..cards.parsing import parse
         from ..errors import VssidError
-        from ..parsing import parse
 
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
@@ -306,7 +306,7 @@ def create_app(
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
 
         def merge() -> Any:
-            from ..registration import prefill
+            from ..registration.merge import prefill
 
             try:
                 return prefill(*items)
@@ -316,7 +316,7 @@ def create_app(
         registration = await pool.run(deadline, merge)
         result: dict[str, Any] = {}
         if mask:
-            from ..masking import mask_registration
+            from ..registration import mask_registration
 
             result["registration"] = mask_registration(registration)
         else:
@@ -325,7 +325,7 @@ def create_app(
         return _json(result)
 
     async def index(request: Request) -> Response:
-        from .. import tables
+        from ..cards import tables
 
         # The 34 provinces of 1 July 2025, under the full name prefill() gives (``Tỉnh Thái Nguyên``).
         provinces = {getattr(p, "full_name", p): getattr(p, "name", p)

@@ -23,8 +23,8 @@ def _ref(name: str) -> dict[str, str]:
 def _model_schemas() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
-    from ..records import BhytRecord, CccdRecord
-    from ..registration import Registration
+    from ..cards.records import BhytRecord, CccdRecord
+    from ..registration.merge import Registration
 
     models: list[Any] = [CccdRecord, BhytRecord, Registration]
     _, schema = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)

@@ -23,7 +23,7 @@ vssid_id.errors.InvalidLength: bhxh_code: must have 10 digits, not 9
 
 from __future__ import annotations
 
-from ..errors import InvalidCode
+from ...errors import InvalidCode
 from .cleaning import clean, require_digits
 
 __all__ = ["compact", "validate", "is_valid", "format"]

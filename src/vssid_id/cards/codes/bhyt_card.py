@@ -4,11 +4,11 @@ Structure, from Quyết định 1351/QĐ-BHXH (2015), Điều 2 and Phụ lục,
 ``HS4010120878811``:
 
 * characters 1–2: beneficiary type (mã đối tượng), two letters from the table
-  in :data:`vssid_id.tables.BENEFICIARY_TYPES`;
+  in :data:`vssid_id.cards.tables.BENEFICIARY_TYPES`;
 * character 3: benefit level (mức hưởng), a digit 1–5
-  (:data:`vssid_id.tables.BENEFIT_LEVELS`);
+  (:data:`vssid_id.cards.tables.BENEFIT_LEVELS`);
 * characters 4–5: code of the province whose BHXH office issued the card
-  (:data:`vssid_id.tables.BHYT_ISSUER_PROVINCES`);
+  (:data:`vssid_id.cards.tables.BHYT_ISSUER_PROVINCES`);
 * characters 6–15: the holder's 10-digit BHXH number
   (:mod:`vssid_id.codes.bhxh`).
 
@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
+from ...errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
 from ..tables import BENEFICIARY_TYPES, BENEFIT_LEVELS, BHYT_ISSUER_PROVINCES
 from ..trusted import trusted
 from .cleaning import clean

@@ -4,7 +4,7 @@ Structure, from Nghị định 137/2015/NĐ-CP (Điều 13) and Thông tư 07/20
 (Điều 7), kept by Thông tư 59/2021/TT-BCA:
 
 * digits 1–3: code of the province where the birth was registered
-  (see :data:`vssid_id.tables.CCCD_PROVINCES`);
+  (see :data:`vssid_id.cards.tables.CCCD_PROVINCES`);
 * digit 4: century of birth and sex — 0/1 born 1900–1999 male/female, 2/3
   2000–2099, 4/5 2100–2199, 6/7 2200–2299, 8/9 2300–2399 (even = male);
 * digits 5–6: the last two digits of the year of birth;
@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from ..errors import InvalidCode, InvalidComponent
+from ...errors import InvalidCode, InvalidComponent
 from ..gender import Gender
 from ..tables import CCCD_PROVINCES
 from ..trusted import trusted

@@ -9,7 +9,7 @@ validator to refuse, never repaired.
 
 from __future__ import annotations
 
-from ..errors import InvalidFormat, InvalidLength
+from ...errors import InvalidFormat, InvalidLength
 
 __all__ = ["clean", "require_ascii", "require_digits"]
 

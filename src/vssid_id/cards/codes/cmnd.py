@@ -18,7 +18,7 @@ vssid_id.errors.InvalidLength: old_id_number: must have 9 digits, not 8
 
 from __future__ import annotations
 
-from ..errors import InvalidCode
+from ...errors import InvalidCode
 from .cleaning import clean, require_digits
 
 __all__ = ["compact", "validate", "is_valid", "format"]

@@ -2,7 +2,7 @@
 
 Printed on the BHYT card as ``01 - 001``: the 2-digit code of the province
 (Quyết định 1351/QĐ-BHXH, 2015, the same list as the card code's issuing
-province, :data:`vssid_id.tables.BHYT_ISSUER_PROVINCES`), then the facility's
+province, :data:`vssid_id.cards.tables.BHYT_ISSUER_PROVINCES`), then the facility's
 3-character code within it, given by the province's BHXH office. The
 facility part is usually digits; a public card of 2023 has ``01 - C54``, so
 capital letters are accepted (docs/formats.md).
@@ -23,7 +23,7 @@ vssid_id.errors.InvalidComponent: facility_code: the facility's province code is
 
 from __future__ import annotations
 
-from ..errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
+from ...errors import InvalidCode, InvalidComponent, InvalidFormat, InvalidLength
 from ..tables import BHYT_ISSUER_PROVINCES
 
 __all__ = ["compact", "validate", "is_valid", "format"]

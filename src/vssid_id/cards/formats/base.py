@@ -2,7 +2,7 @@
 
 A record is valid on every path it can be built by. :func:`vssid_id.parse`
 builds it from a payload (checking each field as it goes, then taking a fast
-construction path, :func:`vssid_id.trusted.trusted`); the constructor,
+construction path, :func:`vssid_id.cards.trusted.trusted`); the constructor,
 ``model_validate`` and ``model_validate_json`` check each field by its type
 (:mod:`vssid_id.fields`) and then the record as a whole: its payload
 (``to_payload()``) must parse back to the very same record. So a record loaded
@@ -24,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
-from ..dates import format_birth_date
-from ..errors import VssidError
+from ...errors import VssidError
+from ..dates import check_today, format_birth_date
 
 __all__ = ["CardRecord", "FORM_LABELS"]
 
@@ -91,8 +91,6 @@ class CardRecord(BaseModel):
     def _check_as_parse_would(self, info: ValidationInfo) -> Self:
         """Refuse what :func:`vssid_id.parse` refuses: the record's payload must
         parse back to the same record."""
-        from ..parsing import check_today
-
         today = check_today(info.context.get("today")) if isinstance(info.context, dict) else None
         try:
             parsed = self._parse_payload(self.to_payload(), today)

@@ -24,11 +24,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from ...errors import InconsistentRecord, InvalidCode, InvalidComponent, MalformedPayload
 from ..codes import facility
 from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
 from ..dates import today as system_today
-from ..errors import InconsistentRecord, InvalidCode, InvalidComponent, MalformedPayload
 from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
@@ -154,7 +154,7 @@ def _optional(value: str) -> str:
 
 def _text(value: str, field: str, required: bool) -> str | None:
     """Hex-encoded UTF-8 as the card writes it (repaired when a scanner typed it
-    through a Vietnamese input method, see :mod:`vssid_id.typed_hex`); plain
+    through a Vietnamese input method, see :mod:`vssid_id.cards.typed_hex`); plain
     text is accepted too, by the same card-text rule."""
     value = _optional(value)
     if not value:

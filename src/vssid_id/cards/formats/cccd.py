@@ -22,12 +22,12 @@ from typing import Literal
 
 from pydantic import Field
 
+from ...errors import InconsistentRecord, MalformedPayload
 from ..codes import cmnd
 from ..codes.cccd import CccdNumberParts, number_parts
 from ..codes.cleaning import require_digits
 from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
 from ..dates import today as system_today
-from ..errors import InconsistentRecord, MalformedPayload
 from ..expiry import identity_card_valid_until
 from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
@@ -110,7 +110,7 @@ class CccdRecord(CardRecord):
     def valid_until(self) -> date | None:
         """The card's last valid day by the law it was issued under, or ``None``:
         valid for life, or not known (no issue date, or no day of birth).
-        The rules and their sources: :mod:`vssid_id.expiry`."""
+        The rules and their sources: :mod:`vssid_id.cards.expiry`."""
         return identity_card_valid_until(self.date_of_birth, self.issue_date)
 
     def to_payload(self) -> str:
@@ -133,7 +133,7 @@ def _gender(text: str) -> Gender:
 
 
 def _text(value: str, field: str) -> str:
-    """A name or an address: NFC, card text (:func:`~vssid_id.text.is_card_text`)."""
+    """A name or an address: NFC, card text (:func:`~vssid_id.cards.text.is_card_text`)."""
     if not value:
         raise MalformedPayload("is empty", field)
     return require_card_text(nfc(value), field)

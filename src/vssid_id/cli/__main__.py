@@ -1,0 +1,7 @@
+"""``python -m vssid_id.cli``: the same as ``vssid-scan``."""
+
+import sys
+
+from .scan import main
+
+sys.exit(main())
