@@ -45,7 +45,7 @@ loaded = "vietnam_address_converter" in sys.modules
 """,
     "vssid_id: first convert_address()": """
 import resource, sys, time
-from vssid_id.addresses import convert_address
+from vssid_id.registration.addresses import convert_address
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 convert_address("Tổ 5, Phường Sông Cầu, Thành phố Bắc Kạn, Bắc Kạn")
@@ -84,8 +84,8 @@ def _cold(code: str, runs: int) -> dict[str, float]:
 def _addresses(count: int) -> list[str]:
     from vietnam_address_converter.data import DEFAULT_DATA
 
-    from vssid_id.synthetic import synthetic_address
-    from vssid_id.tables import PROVINCES
+    from vssid_id.cards.synthetic import synthetic_address
+    from vssid_id.cards.tables import PROVINCES
 
     rng = random.Random(2026)
     old = sorted({(r["old"]["ward_name"], r["old"]["district_name"], r["old"]["province_name"])
@@ -140,7 +140,7 @@ def main() -> None:
 
     from vietnam_address_converter import create_converter
 
-    from vssid_id.addresses import convert_address
+    from vssid_id.registration.addresses import convert_address
 
     addresses = _addresses(args.count)
     convert_address(addresses[0])

@@ -60,7 +60,7 @@ def _load() -> str:
 
 def timed_scan(item: Any, options: Any) -> dict[str, Any]:
     """A worker that scans one item and says how long it took and how much of a core it had."""
-    from vssid_id.batch import scan_item
+    from vssid_id.scanning.batch import scan_item
 
     wall, cpu = time.perf_counter(), time.process_time()
     scan_item(item, options)
@@ -80,7 +80,7 @@ def _cpu_share(folder: Path, jobs: int, opencv_threads: bool = False) -> tuple[f
     each worker had while scanning (CPU seconds / wall seconds: about 1.0 on an idle core)."""
     import bench_batch  # by module name, so that worker processes can import the worker
 
-    from vssid_id.batch import ScanOptions, expand_inputs, run_batch
+    from vssid_id.scanning.batch import ScanOptions, expand_inputs, run_batch
 
     worker = bench_batch.timed_scan_opencv_threads if opencv_threads else bench_batch.timed_scan
     items = expand_inputs([str(folder)], lambda: b"")

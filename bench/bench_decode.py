@@ -23,7 +23,7 @@ What it does, in one run:
 3. With ``--steps``, also runs every ladder step *alone* on every image
    (its transform and its backends, nothing before it) and reports how many
    images of each bucket it reads and its median time: the data the ladder's
-   order in vssid_id/decoder.py was chosen from.
+   order in vssid_id/images/decoder.py was chosen from.
 4. Prints, per bucket, the rate and the median / 95th-percentile time per
    frame of each reader, then the 1080p timing: a readable card photo in a
    1920x1080 frame, ``frames`` repetitions, vssid_id against zxing-cpp alone.
@@ -61,9 +61,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 import generate  # noqa: E402  (fixtures/generate.py)
 
 import vssid_id  # noqa: E402
-from vssid_id import backends  # noqa: E402
-from vssid_id.image_input import load_image  # noqa: E402
-from vssid_id.scanner import parses  # noqa: E402
+from vssid_id.images import backends  # noqa: E402
+from vssid_id.images.loading import load_image  # noqa: E402
+from vssid_id.scanning.scanner import parses  # noqa: E402
 
 
 def _texts_zxing(bgr: np.ndarray) -> set[str]:
@@ -247,7 +247,7 @@ def realqr_step_table(sets: list[str] | None, save: Path | None) -> str:
     """Each ladder step alone on every realqr photo: photos read (README rule), what it adds, median ms."""
     import realqr
 
-    from vssid_id import decoder
+    from vssid_id.images import decoder
 
     usable = backends.available()
     chosen = [p for p in realqr.photos() if not sets or any(p.set.startswith(s) for s in sets)
@@ -358,7 +358,7 @@ def step_table(items, save: Path | None = None) -> str:
     "adds" counts the images this step reads that no step before it in the
     ladder's order reads: its marginal value where it stands.
     """
-    from vssid_id import decoder
+    from vssid_id.images import decoder
 
     usable = backends.available()
     buckets = list(dict.fromkeys(bucket for bucket, _, _ in items))

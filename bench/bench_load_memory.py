@@ -1,6 +1,6 @@
 """Peak memory of ``load_image`` on the worst inputs it accepts (just under the limits).
 
-Run by hand (numbers go into the docstring of src/vssid_id/image_input.py):
+Run by hand (numbers go into the docstring of src/vssid_id/images/loading.py):
 
     python bench/bench_load_memory.py [--src DIR ...] [--side 7000]
 
@@ -28,7 +28,7 @@ from huge_png import huge_png
 
 _CHILD = r"""
 import json, resource, sys, numpy as np
-from vssid_id.image_input import load_image
+from vssid_id.images.loading import load_image
 
 def peak_kb():
     # VmHWM is this process's own peak; ru_maxrss also counts the parent's peak

@@ -36,7 +36,7 @@ import json, sys, time
 import numpy as np
 import vssid_id
 import vssid_id.errors
-from vssid_id.image_input import load_image
+from vssid_id.images.loading import load_image
 
 def status_mb(key):
     with open("/proc/self/status") as f:

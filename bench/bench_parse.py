@@ -17,7 +17,7 @@ import random
 import time
 
 import vssid_id
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
 
 def _rate(payloads: list[str | bytes], repeat: int) -> tuple[float, float]:

@@ -4,7 +4,7 @@ Run by hand:
 
     python bench/bench_prefill.py [--count 2000] [--repeat 5]
 
-Synthetic card pairs (``vssid_id.synthetic``) are parsed once; then, side by side in
+Synthetic card pairs (``vssid_id.cards.synthetic``) are parsed once; then, side by side in
 one run, the best of ``repeat`` rounds over ``count`` pairs is reported for
 ``identity_card_expiry`` alone, ``prefill(..., convert_addresses=False)`` and
 ``prefill`` with the conversion (its dataset loaded before timing: the first
@@ -20,10 +20,10 @@ import sys
 import time
 from datetime import date
 
-from vssid_id.expiry import identity_card_expiry
-from vssid_id.parsing import parse
+from vssid_id.cards.expiry import identity_card_expiry
+from vssid_id.cards.parsing import parse
+from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 from vssid_id.registration import prefill
-from vssid_id.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 
 TODAY = date(2026, 11, 25)
 
