@@ -26,11 +26,13 @@ ALLOWED = {
     "images": {"shared"},
     "scanning": {"shared", "cards", "images"},
     "registration": {"shared", "cards"},
-    "cli": {"shared", "cards", "images", "scanning", "registration", "public"},
-    "web": {"shared", "cards", "images", "scanning", "registration", "public"},
-    "public": {"shared", "cards", "images", "scanning", "registration"},
+    "declaration": {"shared", "cards", "images", "scanning", "registration"},
+    "cli": {"shared", "cards", "images", "scanning", "registration", "declaration", "public"},
+    "web": {"shared", "cards", "images", "scanning", "registration", "declaration", "public"},
+    "public": {"shared", "cards", "images", "scanning", "registration", "declaration"},
 }
-WINGS = {"cards", "images", "scanning", "registration", "cli", "web"}
+#: The wings that exist as folders (``declaration`` is added by the declaration issue).
+WINGS = {path.name for path in SRC.iterdir() if path.is_dir() and path.name in ALLOWED}
 
 
 def _module_name(path: Path) -> str:
@@ -132,6 +134,7 @@ def test_the_top_level_holds_only_the_shared_and_the_public_modules():
     assert top == ["__init__.py", "encoding.py", "errors.py", "fields.py", "records.py"]
     folders = sorted(path.name for path in SRC.iterdir() if path.is_dir() and path.name != "__pycache__")
     assert folders == sorted([*WINGS, "codes", "data"])
+    assert {"cards", "images", "scanning", "registration", "cli", "web"} <= WINGS
 
 
 # --- the public API stays where users import it ------------------------------------------
