@@ -88,8 +88,8 @@ def printable_name(name: str) -> str:
     A name holding ESC sequences, CR or bidi overrides would otherwise retitle,
     clear or rewrite the terminal it is printed on.
 
-    >>> printable_name('card-[2J‮.png')
-    'card-\x1b[2J\u202e.png'
+    >>> printable_name('card-\x1b[2J\u202e.png')
+    'card-\\x1b[2J\\u202e.png'
     """
     if not any(_is_control(char) for char in name):
         return name
