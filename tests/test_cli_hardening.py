@@ -125,14 +125,14 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see the worker pool start")
-@pytest.mark.xfail(strict=True, reason=(
-    "open (issue 23 item 8): a worker the fork server is still starting when the parent leaves prints "
-    "FileNotFoundError from SemLock._rebuild; the fork server's own KeyboardInterrupt is fixed"))
 def test_ctrl_c_right_after_a_parallel_start_prints_no_traceback(tmp_path):
     for index in range(6):
         shutil.copy(IMAGES / "noise-000.jpg", tmp_path / f"photo-{index}.jpg")
     failures = []
-    for delay in (0.0, 0.1, 0.25, 0.5):  # after the pool's first process (the fork server) appears
+    # After the pool's first process appears (the resource tracker, then the fork server). Before the fix:
+    # a traceback from the fork server's preload (KeyboardInterrupt) or from a worker still starting
+    # (FileNotFoundError: the pool's semaphores gone), or a Ctrl-C lost while the server started.
+    for delay in (0.0, 0.02, 0.1, 0.25, 0.5):
         process = subprocess.Popen([sys.executable, "-m", "vssid_id.cli", str(tmp_path), "--jobs", "2"],
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + 60

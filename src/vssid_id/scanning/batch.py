@@ -278,7 +278,8 @@ def _context() -> BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(
-            ["vssid_id.scanning.scanner", "vssid_id.scanning.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
+            ["vssid_id.scanning.forkserver_preload", "vssid_id.scanning.scanner", "vssid_id.scanning.report", "numpy",
+             "cv2", "zxingcpp", "PIL.Image"]
         )
         _start_forkserver_deaf_to_ctrl_c()
         return context
@@ -286,29 +287,33 @@ def _context() -> BaseContext:
 
 
 def _start_forkserver_deaf_to_ctrl_c() -> None:
-    """Start the fork server (once per process) with Ctrl-C ignored, as its workers inherit it.
+    """Start the fork server (once per process) with Ctrl-C blocked, as its workers inherit it.
 
-    A terminal's Ctrl-C goes to every process of the group. Started with the
-    default handler, the fork server took a Ctrl-C in its first half second
-    (importing the decoder's libraries) as a KeyboardInterrupt and printed a
-    traceback, and so did each worker before :func:`_worker_start` ran. The
-    parent stops the pool on Ctrl-C; the server and its workers need not hear it.
+    A terminal's Ctrl-C goes to every process of the group. Started as it
+    was, the fork server took a Ctrl-C in its first half second (importing
+    the decoder's libraries) as a KeyboardInterrupt and printed a traceback,
+    and so did each worker before :func:`_worker_start` ran. The parent stops
+    the pool on Ctrl-C; the server and its workers need not hear it. The
+    server inherits the blocked signal mask of the thread that starts it
+    (across fork and exec); this process does not lose a Ctrl-C meanwhile:
+    blocked in this thread only, it is taken by another thread or, once
+    unblocked, by this one. (Ignoring it instead, SIG_IGN, lost it when it
+    reached one of the decoder libraries' threads.)
     """
     import signal
     import threading
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
-    if threading.current_thread() is not threading.main_thread():
+    # The server starts the resource tracker, which unblocks Ctrl-C once it has: started first,
+    # outside the window below.
+    resource_tracker.ensure_running()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
         forkserver.ensure_running()
         return
-    # Blocked, then ignored: the server inherits "ignored" (which survives exec), while a
-    # Ctrl-C pressed meanwhile waits, blocked, and reaches this process once unblocked.
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         forkserver.ensure_running()
     finally:
-        signal.signal(signal.SIGINT, previous)
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
