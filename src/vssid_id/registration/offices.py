@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..cards.tables import PROVINCES, PROVINCES_MERGED_2025, Province2025
 from ..errors import UnknownOffice
-from .addresses import _OLD_PROVINCE_BY_KEY, _PROVINCE_2025_BY_KEY, _fold, _province_key
+from .addresses import _OLD_PROVINCE_BY_KEY, _PROVINCE_2025_BY_KEY, _fold, _Part
 
 __all__ = ["Office", "OFFICES", "REGIONS", "office_for"]
 
@@ -173,7 +173,10 @@ def office_for(place: str) -> Office:
         if office is not None:
             return office
         raise UnknownOffice("names no region of Quyết định 1733/QĐ-BTC (I to XXXIV)", "office")
-    key = _province_key(folded) if folded else ""
+    part = _Part.of(folded)
+    if part.unit_type not in (None, "tinh", "thanh pho"):  # a ward or a district, not a province
+        raise UnknownOffice("names a ward or a district, not a province or an office", "office")
+    key = part.keys[0]
     code = _OLD_PROVINCE_BY_KEY.get(key) or _MORE_ALIASES.get(key)
     if code is not None:
         return _BY_PROVINCE_CODE[PROVINCES_MERGED_2025[code].code]
