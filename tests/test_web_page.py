@@ -287,6 +287,7 @@ def test_a_hand_edit_clears_the_conflict_and_is_never_overwritten_silently(tab: 
 
 def test_the_office_is_found_by_an_old_province_name(tab: Tab) -> None:
     page = tab.open()
+    page.click('.goto[data-goto="3"]')
     page.locator("#office").fill("Bắc Kạn")
     option = page.locator("#office-list [role=option]").first
     expect(option).to_contain_text("Bảo hiểm xã hội tỉnh Thái Nguyên")

@@ -194,16 +194,12 @@ DECLARATION_PHOTOS = ("portrait", "id_front", "id_back")
 DECLARATION_TEXT = ("phone", "email", "office")
 
 
-def _office_dict(office: Any) -> dict[str, Any]:
-    """An office as the API gives it: ``name``, ``province_2025``, ``former_provinces``, ``region``."""
-    return {"name": office.name, "province_2025": office.province_2025,
-            "former_provinces": list(office.former_provinces), "region": office.region}
-
-
 def _offices() -> list[dict[str, Any]]:
-    from .. import OFFICES
+    """The 34 offices as the API gives them (:class:`vssid_id.Office`: ``name``, ``province_2025``,
+    ``province_2025_code``, ``former_provinces``, ``region``)."""
+    from ..registration.offices import OFFICES
 
-    return [_office_dict(office) for office in OFFICES]
+    return [office.model_dump(mode="json") for office in OFFICES]
 
 
 def _check_typed(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -233,21 +229,21 @@ def _check_typed(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def _check_contact(field: str, text: str) -> tuple[str | None, dict[str, str] | None]:
     """The phone number, e-mail address or office checked by the declaration's own rules."""
-    from .. import declaration as rules
-    from ..errors import VssidError
+    from ..declaration.contact import normalise_email, normalise_phone
+    from ..errors import UnknownOffice
+    from ..registration.offices import office_for
 
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None, None
-    try:
-        if field == "phone":
-            return str(rules.normalize_phone(text)), None
-        if field == "email":
-            return str(rules.normalize_email(text)), None
-        return str(rules.office_for(text).name), None
-    except VssidError as error:
-        kind = getattr(error, "kind", None) or ("unknown" if field == "office" else "invalid")
-        return None, {"field": field, "kind": kind, "message": error.reason}
+    if field == "office":
+        try:
+            return office_for(text).name, None
+        except UnknownOffice as error:
+            return None, {"field": "office", "kind": "unknown", "message": error.reason}
+    checked = normalise_phone(text) if field == "phone" else normalise_email(text)
+    if isinstance(checked, str):
+        return checked, None
+    return None, {"field": checked.field, "kind": checked.kind, "message": checked.message}
 
 
 def create_app(
@@ -481,10 +477,7 @@ def create_app(
     async def index(request: Request) -> Response:
         from .messages import catalogue_json
 
-        try:
-            offices = json.dumps(_offices(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
-        except ImportError:  # the declaration wing is not installed: the page says the list is missing
-            offices = "[]"
+        offices = json.dumps(_offices(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
         page = (STATIC / "index.html").read_text(encoding="utf-8")
         page = page.replace("<!--MESSAGES-->", catalogue_json(max_body_bytes)).replace("<!--OFFICES-->", offices)
         return HTMLResponse(page)

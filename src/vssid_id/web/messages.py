@@ -48,6 +48,7 @@ ERRORS: dict[str, str] = {
     "TooManyCards": "Đã đọc hai thẻ khác nhau cùng loại: một tờ khai chỉ dành cho một người. "
                     "Hãy bấm «Làm lại» rồi quét thẻ của một người.",
     "DeclarationError": "Tờ khai còn thiếu hoặc sai một số mục: xem thông báo ở từng mục.",
+    "UnknownOffice": "Không có cơ quan BHXH này: hãy chọn trong danh sách.",
     # the API's own (vssid_id.web)
     "BadRequest": "Yêu cầu gửi tới máy chủ không đúng. Hãy tải lại trang rồi thử lại.",
     "BadJson": "Yêu cầu gửi tới máy chủ không đúng. Hãy tải lại trang rồi thử lại.",
@@ -93,6 +94,11 @@ FINDINGS: dict[str, str] = {
                          "và nhập vào ô này.",
     "address_not_found": "Không tìm được địa chỉ theo đơn vị hành chính mới: hãy nhập tay.",
     "unreadable_code": "Có mã QR không phải của thẻ, đã bỏ qua.",
+    # vssid_id.declaration: the front photo checked against the scanned card
+    "id_front_mismatch": "Ảnh mặt trước là thẻ khác với thẻ CCCD đã quét (người khác, hoặc thẻ cũ): "
+                         "hãy chụp mặt trước của đúng thẻ đã quét.",
+    "id_front_unreadable": "Không đọc được mã QR trên ảnh mặt trước, nên chưa đối chiếu được với thẻ đã quét "
+                           "(CMND và hộ chiếu không có mã QR).",
     # the page's own: a field the person typed over what the cards hold (see app.py, _apply_edits)
     "edited_by_hand": "Người khai đã sửa tay mục này (khác với thông tin trên thẻ).",
 }
@@ -121,6 +127,23 @@ PROBLEMS: dict[str, str] = {
     "address.invalid": "Địa chỉ có ký tự không được phép. Hãy nhập lại.",
     "contact_address.invalid": "Địa chỉ có ký tự không được phép. Hãy nhập lại.",
     "office.unknown": "Không có cơ quan BHXH này: hãy chọn trong danh sách.",
+    # vssid_id.declare()'s problems (declaration/declare.py's table)
+    "registration.missing": "Chưa đọc được thẻ nào. Hãy quét mã QR trên thẻ BHYT và thẻ CCCD.",
+    "phone.invalid": "Số điện thoại chưa đúng: nhập 10 chữ số, ví dụ 0912 345 678.",
+    "phone.not_vietnamese": "Hãy nhập số điện thoại di động Việt Nam (bắt đầu bằng 0 hoặc +84).",
+    "phone.not_mobile": "Đây là số máy bàn: hãy nhập số điện thoại di động để nhận mã OTP.",
+    "email.invalid": "Địa chỉ email chưa đúng, ví dụ: ten@gmail.com.",
+    "portrait.unreadable": "Không đọc được ảnh chân dung: hãy chụp lại hoặc chọn ảnh JPEG, PNG, HEIC khác.",
+    "portrait.too_large": "Ảnh chân dung quá lớn để xử lý: hãy chụp lại ở độ phân giải thấp hơn.",
+    "portrait.no_face": "Không thấy khuôn mặt trong ảnh chân dung: chụp thẳng mặt, đủ sáng, không che mặt.",
+    "portrait.several_faces": "Ảnh chân dung có nhiều khuôn mặt: chỉ chụp một người.",
+    "portrait.too_small": "Ảnh chân dung quá nhỏ để in cỡ 4x6: chụp gần hơn hoặc ở độ phân giải cao hơn.",
+    "id_front.unreadable": "Không đọc được ảnh mặt trước: hãy chụp lại hoặc chọn ảnh khác.",
+    "id_front.too_large": "Ảnh mặt trước quá lớn để xử lý: hãy chụp lại ở độ phân giải thấp hơn.",
+    "id_front.too_small": "Ảnh mặt trước quá nhỏ: chụp gần hơn cho thẻ đầy khung.",
+    "id_back.unreadable": "Không đọc được ảnh mặt sau: hãy chụp lại hoặc chọn ảnh khác.",
+    "id_back.too_large": "Ảnh mặt sau quá lớn để xử lý: hãy chụp lại ở độ phân giải thấp hơn.",
+    "id_back.too_small": "Ảnh mặt sau quá nhỏ: chụp gần hơn cho thẻ đầy khung.",
     "invalid": "Giá trị chưa đúng: hãy kiểm tra lại.",
 }
 

@@ -298,6 +298,8 @@ function cardValues(reg) {
   const values = {};
   for (const name of CARD_FIELDS) values[name] = reg[name] === null || reg[name] === undefined ? "" : String(reg[name]);
   values.date_of_birth = birthText(reg);
+  // The contact address the declaration takes when none is typed (vssid_id.declare): the 2025 one, else the card's.
+  values.address_2025 = reg.address_2025 || reg.address || "";
   return values;
 }
 
