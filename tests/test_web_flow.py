@@ -88,7 +88,8 @@ def check_step(page: Any, step: int, audit: bool = True) -> None:
         assert_vietnamese(message)
 
 
-def walk(page: Any, size: dict[str, int], person: str, files: dict[str, Path], typed_name: str | None) -> dict[str, Any]:
+def walk(page: Any, size: dict[str, int], person: str, files: dict[str, Path],
+         typed_name: str | None) -> dict[str, Any]:
     """One person's declaration from the first step to the PDF; returns the PDF's text and the JSON."""
     cccd, bhyt = same_person_cards() if person == "a" else other_person_cards()
     paged = size["width"] >= 768
@@ -192,7 +193,8 @@ def test_two_people_one_after_the_other(browser: Any, server: str, photos: dict[
 
         page.get_by_role("button", name="Làm lại").click()
         assert set(values(page).values()) == {""}
-        assert page.input_value("#phone") == "" and page.input_value("#email") == "" and page.input_value("#office") == ""
+        for typed in ("#phone", "#email", "#office"):
+            assert page.input_value(typed) == ""
         assert page.locator(".preview img").count() == 0
         assert page.locator("#result").is_hidden()
         assert page.get_attribute('.goto[data-goto="1"]', "aria-current") == "step"

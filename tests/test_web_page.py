@@ -24,6 +24,7 @@ playwright_api = pytest.importorskip("playwright.sync_api",
 
 from test_web_api import card_photo, running_server, same_person_cards  # noqa: E402
 from test_web_browser import CHROMIUM, FLAGS, PHONE, _y4m  # noqa: E402  (skips the module without Chromium)
+from test_web_messages import assert_vietnamese  # noqa: E402
 
 import vssid_id  # noqa: E402
 from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record  # noqa: E402
@@ -31,18 +32,6 @@ from vssid_id.web.app import create_app  # noqa: E402
 
 expect = playwright_api.expect
 DESKTOP = {"width": 1366, "height": 768}
-
-#: English words that no Vietnamese message of the page holds (the codes BHYT, CCCD, QR, JPEG, PDF … may appear).
-ENGLISH = re.compile(r"\b(the|is|not|an?|of|image|file|over|limit|bytes?|card|payload|error|too|large|request|"
-                     r"body|could|cannot|no|code|found|invalid|missing|must|please|server|failed)\b", re.IGNORECASE)
-
-
-def assert_vietnamese(text: str) -> None:
-    """A message a person reads: not empty, Vietnamese (it has Vietnamese letters), no English word."""
-    assert text.strip(), "an empty message"
-    assert re.search("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", text.lower()), text
-    assert not ENGLISH.search(text), text
-
 
 # --- people: two persons' cards ---------------------------------------------------------------
 
@@ -208,7 +197,7 @@ def test_reset_leaves_nothing_of_the_first_person(tab: Tab, photos: dict[str, Pa
     assert page.get_attribute("#state-cccd", "data-read") == "false"
     assert page.locator(".conflict:visible").count() == 0
 
-    cccd_b, bhyt_b = other_person_cards()
+    _, bhyt_b = other_person_cards()
     read_card(page, "bhyt", photos["b_bhyt"])
     now = values(page)
     assert now["full_name"] == bhyt_b.full_name
@@ -357,7 +346,6 @@ def test_the_open_camera_leaves_its_buttons_and_the_status_on_a_laptop_screen(
     import numpy as np
     from PIL import Image
 
-    cccd, _ = same_person_cards()
     frame = Image.new("RGB", (1280, 720), (90, 100, 110))
     video = tmp_path / "empty.y4m"
     _y4m(np.ascontiguousarray(np.asarray(frame)[:, :, ::-1]), video)
@@ -449,7 +437,8 @@ def test_the_hidden_file_inputs_show_their_focus(tab: Tab) -> None:
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "file-bhyt"
     label = page.evaluate("""() => { const l = document.querySelector('label[for="file-bhyt"]');
-        const s = getComputedStyle(l); return {style: s.outlineStyle, color: s.outlineColor, width: s.outlineWidth}; }""")
+        const s = getComputedStyle(l);
+        return {style: s.outlineStyle, color: s.outlineColor, width: s.outlineWidth}; }""")
     assert label["style"] != "none" and float(label["width"].rstrip("px")) >= 2, label
     assert contrast(label["color"], "rgb(255, 255, 255)") >= 3, label
 

@@ -431,7 +431,7 @@ def create_app(
         if len(cards) > MAX_PREFILL_INPUTS:
             raise ApiError(400, "BadRequest", f"give at most {MAX_PREFILL_INPUTS} card images and payloads")
         items: list[Any] = []
-        for source, value in cards:
+        for _, value in cards:
             if isinstance(value, str):
                 try:
                     items.append(parse(value))
@@ -457,7 +457,9 @@ def create_app(
                     portrait=photos.get("portrait"), id_front=photos.get("id_front"), id_back=photos.get("id_back"),
                     office=texts.get("office") or None, contact_address=typed.get("contact_address") or None)
             except DeclarationError as error:
-                problems.extend(dict(field=p.field, kind=p.kind, message=p.message) for p in error.problems)
+                typed_wrong = {problem["field"] for problem in problems}  # its own problem says more than "missing"
+                problems.extend(dict(field=p.field, kind=p.kind, message=p.message) for p in error.problems
+                                if p.field not in typed_wrong)
                 return None, problems
             return declaration, problems
 

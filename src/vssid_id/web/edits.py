@@ -80,7 +80,7 @@ def check_field(field: str, text: str, *, today: date | None = None) -> tuple[An
             full, month, year = birth
             day = today or date.today()
             if year > day.year or (full or date(year, month or 1, 1)) > day:
-                return None, _problem(field, "future", "the date of birth is after today")
+                return None, _problem("date_of_birth", "future", "the date of birth is after today")
             return birth, None
         if field == "gender":
             return Gender(text), None
