@@ -258,3 +258,10 @@ def test_apply_edits() -> None:
     wrong, problems = apply_edits(registration, {"bhxh_code": "abc", "gender": "female"}, today=TODAY)
     assert [(p["field"], p["kind"]) for p in problems] == [("bhxh_code", "invalid")]
     assert wrong.bhxh_code == registration.bhxh_code
+
+
+def test_openapi_describes_every_api_route(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    routes = {getattr(route, "path", "") for route in client.app.routes}  # type: ignore[attr-defined]
+    assert {path for path in routes if path.startswith("/api/")} <= set(document["paths"])
+    assert "problems" in json.dumps(document["paths"]["/api/declaration"])

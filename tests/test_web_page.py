@@ -452,3 +452,42 @@ def test_a_conflict_is_tied_to_its_input(tab: Tab, photos: dict[str, Path]) -> N
     assert box.get_attribute("id") in (page.get_attribute("#full_name", "aria-describedby") or "").split()
     assert page.get_attribute("#full_name", "aria-invalid") == "true"
     assert_vietnamese(box.inner_text())
+
+
+# --- the steps -------------------------------------------------------------------------------------------
+
+
+def test_continue_stops_at_the_fields_still_to_fill(tab: Tab, photos: dict[str, Path]) -> None:
+    page = tab.open()
+    read_card(page, "bhyt", photos["a_bhyt"])
+    page.locator("#step-1 .next").click()
+    for name in ("id_number", "phone", "email"):  # no identity card read, nothing typed
+        error = page.locator(f'.field[data-field="{name}"] .error')
+        expect(error).to_be_visible()
+        assert_vietnamese(error.inner_text())
+        assert page.get_attribute("#" + name, "aria-invalid") == "true"
+    assert page.locator("#step-2").is_hidden()
+    assert page.evaluate("document.activeElement.id") == "id_number"  # the first one, to fix it
+    assert page.locator('.field[data-field="bhxh_code"] .error').is_hidden()
+
+
+def test_the_servers_problem_with_a_photo_is_shown_at_the_photo(tab: Tab, photos: dict[str, Path]) -> None:
+    page = tab.open()
+    read_card(page, "bhyt", photos["a_bhyt"])
+    read_card(page, "cccd", photos["a_cccd"])
+    page.fill("#phone", "0912345678")
+    page.fill("#email", "a@example.com")
+    page.click('.goto[data-goto="2"]')
+    page.set_input_files("#portrait-gallery", str(photos["a_bhyt"]))  # a card, not a face
+    page.set_input_files("#id_front-gallery", str(photos["a_cccd"]))
+    page.set_input_files("#id_back-gallery", str(photos["a_bhyt"]))
+    page.click('.goto[data-goto="4"]')
+    page.get_by_role("button", name="Tạo tờ khai PDF").click()
+    error = page.locator('.field[data-field="portrait"] .error')
+    expect(error).to_be_visible()
+    assert "khuôn mặt" in error.inner_text()
+    assert_vietnamese(error.inner_text())
+    assert page.get_attribute('.goto[data-goto="2"]', "aria-current") == "step"  # back at the photos
+    assert page.get_attribute("#portrait-gallery", "aria-invalid") == "true"
+    assert_vietnamese(page.inner_text("#status"))
+    assert page.locator("#result").is_hidden()
