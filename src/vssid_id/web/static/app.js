@@ -112,14 +112,17 @@ function describe(name) {
   const field = fieldBox(name);
   const ids = [...field.querySelectorAll(".hint[id], .conflict, .error, .offer, .note")]
     .filter((element) => !element.hidden && element.id).map((element) => element.id);
-  const invalid = [...field.querySelectorAll(".conflict, .error")].some((element) => !element.hidden);
+  const error = [...field.querySelectorAll(".error")].some((element) => !element.hidden);
+  const conflict = [...field.querySelectorAll(".conflict")].some((element) => !element.hidden);
+  const invalid = error || conflict;
   for (const control of controls(name)) {
     if (ids.length) control.setAttribute("aria-describedby", ids.join(" "));
     else control.removeAttribute("aria-describedby");
     if (invalid) control.setAttribute("aria-invalid", "true");
     else control.removeAttribute("aria-invalid");
   }
-  field.classList.toggle("invalid", invalid);
+  field.classList.toggle("invalid", error);
+  field.classList.toggle("has-conflict", conflict && !error);
 }
 
 function showError(name, text) {
@@ -312,9 +315,16 @@ function isEdited(name) {
   return value(name) !== (state.scanned[name] || "");
 }
 
+// Green: as the cards give it; blue edge: typed by the person.
+function markSource(name) {
+  const typed = value(name) !== "" && isEdited(name);
+  fieldBox(name).classList.toggle("filled", !typed && value(name) !== "" && CARD_FIELDS.includes(name));
+  fieldBox(name).classList.toggle("typed", typed && Boolean(state.scanned[name]));
+}
+
 function setValue(name, text) {
   $(name).value = text;
-  fieldBox(name).classList.toggle("filled", text !== "");
+  markSource(name);
   clearError(name);
 }
 
@@ -356,9 +366,11 @@ function fill(reg) {
       setValue(name, next);                             // from the cards; "" clears what another card filled
     }
     state.scanned[name] = next;
+    markSource(name);
   }
   if (!state.officeByHand) preselectOffice(reg);
   showFindings(reg);
+  review();
 }
 
 function conflictValues(field) {
@@ -526,6 +538,7 @@ function setPhoto(name, file) {
   preview.append(image);
   preview.classList.add("has-photo");
   clearError(name);
+  review();
 }
 
 function clearPhotos() {
@@ -622,10 +635,15 @@ function chooseOffice(office, byHand) {
   if (byHand) state.officeByHand = true;
   $("office").value = office ? office.name : "";
   const detail = $("office-detail");
-  detail.textContent = office ? office.name + (covers(office) ? ". " + covers(office) + "." : ".") : "";
+  if (office) {
+    detail.textContent = "Tiếp nhận hồ sơ của người ở: " + office.former_provinces.join(", ") +
+      " (tỉnh, thành phố trước 01/07/2025)" + (byHand ? "." : "; chọn sẵn theo địa chỉ trên thẻ.");
+  }
   detail.hidden = !office;
+  fieldBox("office").classList.toggle("filled", Boolean(office) && !byHand && !state.officeByHand);
   openOffices(false);
   clearError("office");
+  review();
 }
 
 function preselectOffice(reg) {
@@ -845,7 +863,7 @@ function reset() {
   document.querySelectorAll(".field > .conflict, .field > .error, .field > .offer, .field > .note")
     .forEach((element) => element.remove());
   document.querySelectorAll(".field").forEach((field) => {
-    field.classList.remove("filled", "invalid");
+    field.classList.remove("filled", "typed", "invalid", "has-conflict");
     if (field.dataset.field) describe(field.dataset.field);
   });
   $("notes").textContent = "";
@@ -899,10 +917,11 @@ function start() {
     $(name).addEventListener("blur", () => leave(name));
     $(name).addEventListener("input", () => {
       if (fieldBox(name).querySelector(":scope > .error:not([hidden])")) clearError(name);
+      markSource(name);
       if (CARD_FIELDS.includes(name)) showConflicts();
     });
   }
-  $("gender").addEventListener("change", () => showConflicts());
+  $("gender").addEventListener("change", () => { markSource("gender"); showConflicts(); });
   const office = $("office");
   office.addEventListener("input", () => {
     state.office = null;
@@ -929,6 +948,9 @@ function start() {
   document.querySelectorAll(".goto").forEach((button) => {
     button.addEventListener("click", () => goTo(Number(button.dataset.goto)));
   });
+  // The summary of the last step follows every change (on a phone it is on screen with the rest).
+  $("form").addEventListener("input", review);
+  $("form").addEventListener("change", review);
   $("submit").addEventListener("click", submit);
   $("restart").addEventListener("click", reset);
   if (!OFFICES.length) showError("office", "Máy chủ chưa có danh sách cơ quan BHXH. Hãy báo cho người quản trị.");
