@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[test]'")
 pytest.importorskip("python_multipart", reason="the web extra is not installed: pip install -e '.[test]'")
 
-from starlette.testclient import TestClient  # noqa: E402
-from test_web_api import card_photo, same_person_cards  # noqa: E402
+from starlette.testclient import TestClient
+from test_web_api import card_photo, same_person_cards
 
-import vssid_id  # noqa: E402
-from vssid_id.declaration.synthetic import synthetic_portrait  # noqa: E402
-from vssid_id.web.app import create_app  # noqa: E402
-from vssid_id.web.edits import apply_edits, check_field  # noqa: E402
+import vssid_id
+from vssid_id.declaration.synthetic import synthetic_portrait
+from vssid_id.web.app import create_app
+from vssid_id.web.edits import apply_edits, check_field
 
 TODAY = date(2026, 12, 1)
 

@@ -765,6 +765,11 @@ function review() {
   }
   rows.push(["Ảnh", PHOTOS.filter((name) => state.photos[name]).length + " / 3 ảnh"]);
   rows.push(["Cơ quan BHXH tiếp nhận", state.office ? state.office.name : ""]);
+  const open = (state.registration ? state.registration.conflicts || [] : []).filter((conflict) => {
+    const name = FIELD_ALIASES[conflict.field] || conflict.field;
+    return !fieldBox(name) || !isEdited(name);
+  });
+  rows.push(["Điểm cần kiểm tra", open.map((conflict) => findingText(conflict.kind)).join(" ") || "Không có"]);
   for (const [label, shown] of rows) {
     const term = document.createElement("dt");
     term.textContent = label;
@@ -873,8 +878,8 @@ function reset() {
   chooseOffice(null, false);
   for (const url of state.downloads) URL.revokeObjectURL(url);
   state.downloads = [];
-  $("pdf-link").href = "#";
-  $("json-link").href = "#";
+  $("pdf-link").removeAttribute("href");
+  $("json-link").removeAttribute("href");
   $("result").hidden = true;
   $("review").textContent = "";
   for (const kind of ["bhyt", "cccd"]) {
