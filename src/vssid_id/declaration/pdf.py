@@ -106,6 +106,8 @@ def render(declaration: Declaration) -> bytes:
     pdf.set_auto_page_break(True, margin=_MARGIN)
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, _font_path(name))
+    for font in pdf.fonts.values():  # fontTools compiles the subset's glyphs for speed, not the last byte of size
+        font.ttfont.cfg["fontTools.ttLib:OPTIMIZE_FONT_SPEED"] = True
     pdf.add_page()
     width = _PAGE_W - 2 * _MARGIN
     below: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
