@@ -36,10 +36,10 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
-import generate  # noqa: E402  (fixtures/generate.py)
+import generate  # fixtures/generate.py
 
-import vssid_id  # noqa: E402
-from vssid_id.declaration.synthetic import synthetic_portrait  # noqa: E402
+import vssid_id
+from vssid_id.declaration.synthetic import synthetic_portrait
 
 TODAY = date(2026, 11, 25)
 CCCD = ("001090123456||Nguyễn Văn An|05031990|Nam|"

@@ -393,3 +393,28 @@ def test_pdf_page_renders(declaration, tmp_path):
     page = np.asarray(Image.open(tmp_path / "page.png").convert("L"))
     assert page.shape[0] > page.shape[1]  # portrait A4
     assert (page < 128).mean() > 0.02  # there is ink on it
+
+
+def test_heavy_libraries_load_only_when_used():
+    import sys
+
+    code = ("import sys, vssid_id\n"
+            "vssid_id.declare, vssid_id.Declaration, vssid_id.office_for('Bắc Kạn')\n"
+            "print(','.join(m for m in ('cv2', 'fpdf', 'phonenumbers', 'email_validator', 'fontTools', 'PIL')"
+            " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet="0123456789 +-.()", max_size=20)))
+def test_phone_check_never_raises(text):
+    result = normalise_phone(text)
+    assert isinstance(result, DeclarationProblem) or re.fullmatch(r"0\d{9}", result)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.emails().map(str)))
+def test_email_check_never_raises(text):
+    result = normalise_email(text)
+    assert isinstance(result, DeclarationProblem) or "@" in result
