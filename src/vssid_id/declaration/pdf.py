@@ -97,6 +97,7 @@ def render(declaration: Declaration) -> bytes:
     """The PDF bytes of ``declaration`` (one A4 page, or more when the findings are many)."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
+    from fpdf.fonts import TTFFont
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creation_date(datetime.combine(declaration.declared_on, time(0, 0), tzinfo=timezone.utc))
@@ -107,7 +108,8 @@ def render(declaration: Declaration) -> bytes:
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, _font_path(name))
     for font in pdf.fonts.values():  # fontTools compiles the subset's glyphs for speed, not the last byte of size
-        font.ttfont.cfg["fontTools.ttLib:OPTIMIZE_FONT_SPEED"] = True
+        if isinstance(font, TTFFont):
+            font.ttfont.cfg["fontTools.ttLib:OPTIMIZE_FONT_SPEED"] = True
     pdf.add_page()
     width = _PAGE_W - 2 * _MARGIN
     below: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
