@@ -418,3 +418,24 @@ def test_phone_check_never_raises(text):
 def test_email_check_never_raises(text):
     result = normalise_email(text)
     assert isinstance(result, DeclarationProblem) or "@" in result
+
+
+def test_pdf_prints_characters_the_font_lacks_as_question_marks(photos, capfd, caplog):
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   contact_address="Số 1 漢字 😀", **photos)
+    assert declaration.contact_address == "Số 1 漢字 😀"  # the data keeps them; only the page cannot show them
+    text = " ".join(_pdf_text(declaration.to_pdf()).split())
+    assert "Số 1 ?? ?" in text
+    out, err = capfd.readouterr()
+    assert "漢" not in out + err and "漢" not in caplog.text
+
+
+def test_a_long_address_keeps_the_card_photos_with_their_captions(photos):
+    from pypdf import PdfReader
+
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   contact_address="Số 1, " * 170, **photos)
+    pages = PdfReader(io.BytesIO(declaration.to_pdf())).pages
+    assert len(pages) == 2
+    second = pages[1].extract_text()
+    assert "Mặt trước" in second and "Mặt sau" in second and len(pages[1].images) == 2
