@@ -393,3 +393,49 @@ def test_pdf_page_renders(declaration, tmp_path):
     page = np.asarray(Image.open(tmp_path / "page.png").convert("L"))
     assert page.shape[0] > page.shape[1]  # portrait A4
     assert (page < 128).mean() > 0.02  # there is ink on it
+
+
+def test_heavy_libraries_load_only_when_used():
+    import sys
+
+    code = ("import sys, vssid_id\n"
+            "vssid_id.declare, vssid_id.Declaration, vssid_id.office_for('Bắc Kạn')\n"
+            "print(','.join(m for m in ('cv2', 'fpdf', 'phonenumbers', 'email_validator', 'fontTools', 'PIL')"
+            " if m in sys.modules))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.text(alphabet="0123456789 +-.()", max_size=20)))
+def test_phone_check_never_raises(text):
+    result = normalise_phone(text)
+    assert isinstance(result, DeclarationProblem) or re.fullmatch(r"0\d{9}", result)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.text(max_size=40), st.emails().map(str)))
+def test_email_check_never_raises(text):
+    result = normalise_email(text)
+    assert isinstance(result, DeclarationProblem) or "@" in result
+
+
+def test_pdf_prints_characters_the_font_lacks_as_question_marks(photos, capfd, caplog):
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   contact_address="Số 1 漢字 😀", **photos)
+    assert declaration.contact_address == "Số 1 漢字 😀"  # the data keeps them; only the page cannot show them
+    text = " ".join(_pdf_text(declaration.to_pdf()).split())
+    assert "Số 1 ?? ?" in text
+    out, err = capfd.readouterr()
+    assert "漢" not in out + err and "漢" not in caplog.text
+
+
+def test_a_long_address_keeps_the_card_photos_with_their_captions(photos):
+    from pypdf import PdfReader
+
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   contact_address="Số 1, " * 170, **photos)
+    pages = PdfReader(io.BytesIO(declaration.to_pdf())).pages
+    assert len(pages) == 2
+    second = pages[1].extract_text()
+    assert "Mặt trước" in second and "Mặt sau" in second and len(pages[1].images) == 2

@@ -55,9 +55,10 @@ __all__ = [
     "NoCard",
     "TooManyCards",
     "UnknownOffice",
-    "DeclarationProblem",
     "DeclarationError",
 ]
+# DeclarationProblem, defined below, is not an error but what a DeclarationError holds; it is exported as
+# vssid_id.DeclarationProblem.
 
 
 class VssidError(ValueError):

@@ -225,6 +225,9 @@ def declare(
     front_conflicts, front_notes = _check_front(images["id_front"], registration, today)
     conflicts.extend(front_conflicts)
     notes.extend(front_notes)
+    # The back photo (images["id_back"]) is kept unchecked. Once vssid_id reads machine-readable zones (issue 21,
+    # MRZ), its MRZ is read here and compared with the card like the front's QR code: a disagreement is a
+    # conflict (field id_back), no readable MRZ a note.
     return Declaration(
         registration=registration,
         phone=checked_phone,

@@ -13,7 +13,8 @@ The page follows what the VssID guide shows: the form's title ("Tờ khai đăng
 ngừng sử dụng phương thức giao dịch điện tử trong lĩnh vực bảo hiểm xã hội"), the office it is addressed to, the
 holder's fields, the 4×6 portrait, both sides of the identity document, the points to check (conflicts and
 notes), the commitment, the date and a place to sign. The official template of the form (Nghị định
-164/2025/NĐ-CP) was not found in a public copy, so the layout is ours and says so at the foot of the page.
+164/2025/NĐ-CP) was not found in a public copy, so the layout is ours and says so at the foot of the page. A
+character the font lacks (not Latin or Vietnamese: a Chinese character, an emoji) is printed as ``?``.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ NOTE_TEXT = {
 
 _MARGIN = 15.0
 _PAGE_W = 210.0
+_PAGE_H = 297.0
 _PORTRAIT_W, _PORTRAIT_H = 40.0, 60.0
 _CARD_W = 85.6
 _CARD_H = 46.0
@@ -97,6 +99,7 @@ def render(declaration: Declaration) -> bytes:
     """The PDF bytes of ``declaration`` (one A4 page, or more when the findings are many)."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
+    from fpdf.fonts import TTFFont
 
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.set_creation_date(datetime.combine(declaration.declared_on, time(0, 0), tzinfo=timezone.utc))
@@ -106,6 +109,18 @@ def render(declaration: Declaration) -> bytes:
     pdf.set_auto_page_break(True, margin=_MARGIN)
     for style, name in FONT_FILES.items():
         pdf.add_font(FONT, style, _font_path(name))
+    covered: set[int] | None = None
+    for font in pdf.fonts.values():  # fontTools compiles the subset's glyphs for speed, not the last byte of size
+        if isinstance(font, TTFFont):
+            font.ttfont.cfg["fontTools.ttLib:OPTIMIZE_FONT_SPEED"] = True
+            covered = set(font.cmap) if covered is None else covered & set(font.cmap)
+    glyphs = frozenset(covered or ())
+
+    def printable(text: str) -> str:
+        """``text`` with every character the font lacks as ``?``: fpdf2 would drop it and log it (personal data
+        has no place in a log)."""
+        return "".join(char if ord(char) in glyphs or char in " \n" else "?" for char in text)
+
     pdf.add_page()
     width = _PAGE_W - 2 * _MARGIN
     below: dict[str, Any] = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
@@ -123,7 +138,7 @@ def render(declaration: Declaration) -> bytes:
     pdf.multi_cell(width - 20, 5.8, TITLE, align="C", **below)
     pdf.ln(2)
     pdf.set_font(FONT, "", 11)
-    pdf.multi_cell(width, 6, f"Kính gửi: {declaration.office.name}", align="C", **below)
+    pdf.multi_cell(width, 6, f"Kính gửi: {printable(declaration.office.name)}", align="C", **below)
     pdf.ln(2)
 
     top = pdf.get_y()
@@ -142,9 +157,11 @@ def render(declaration: Declaration) -> bytes:
         for label, value in _rows(declaration):
             row = table.row()
             row.cell(label)
-            row.cell(value)
+            row.cell(printable(value))
     pdf.set_y(max(pdf.get_y(), top + _PORTRAIT_H + 5) + 3)
 
+    if pdf.get_y() + 6 + 1 + _CARD_H + 7 > _PAGE_H - _MARGIN:  # the photos and their captions stay together
+        pdf.add_page()
     pdf.set_font(FONT, "B", 11)
     pdf.cell(width, 6, "II. Ảnh giấy tờ tùy thân (mặt trước, mặt sau)", **below)
     y = pdf.get_y() + 1
@@ -172,14 +189,14 @@ def render(declaration: Declaration) -> bytes:
     findings = ([f"Cần kiểm tra: {CONFLICT_TEXT.get(c.kind, c.message)}" for c in declaration.conflicts]
                 + [f"Ghi chú: {NOTE_TEXT.get(n.kind, n.message)}" for n in declaration.notes])
     for line in findings or ["Không có."]:
-        pdf.multi_cell(width, 5.2, f"• {line}" if findings else line, **below)
+        pdf.multi_cell(width, 5.2, printable(f"• {line}" if findings else line), **below)
     pdf.ln(3)
     pdf.set_font(FONT, "", 10)
     pdf.multi_cell(width, 5.2, ("Tôi cam đoan những nội dung kê khai trên là đúng và chịu trách nhiệm trước pháp "
                                 "luật về những nội dung đã kê khai."), **below)
     pdf.ln(3)
 
-    if pdf.get_y() > 297 - _MARGIN - 36:
+    if pdf.get_y() > _PAGE_H - _MARGIN - 36:
         pdf.add_page()
     day = declaration.declared_on
     right_x, right_w = _PAGE_W / 2 + 10, width / 2 - 10
@@ -195,7 +212,7 @@ def render(declaration: Declaration) -> bytes:
     pdf.ln(14)
     pdf.set_x(right_x)
     pdf.set_font(FONT, "B", 10.5)
-    pdf.cell(right_w, 5.5, declaration.registration.full_name or "", align="C", **below)
+    pdf.cell(right_w, 5.5, printable(declaration.registration.full_name or ""), align="C", **below)
 
     pdf.set_y(-_MARGIN - 4)
     pdf.set_font(FONT, "", 7)

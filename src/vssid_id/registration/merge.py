@@ -57,8 +57,8 @@ VssID registration form (Tờ khai đăng ký sử dụng, điều chỉnh thôn
 sử dụng phương thức giao dịch điện tử trong lĩnh vực bảo hiểm xã hội), under
 the same labels and in the same order as each card's own ``to_form()``. The
 declaration's template text itself (its number and the decision issuing it)
-was not found in any public source we could read, so no field beyond those
-the cards fill is offered.
+was not found in any public source we could read. The rest of the declaration
+(phone, e-mail, photos, the receiving office) is :func:`vssid_id.declare`'s.
 """
 
 from __future__ import annotations

@@ -9,14 +9,16 @@ The declaration is addressed to a receiving office ("cơ quan BHXH tiếp nhận
 * Nghị quyết 202/2025/QH15 (in force 1/7/2025) merged the 63 provinces into 34 — and each region of QĐ 1733
   covers exactly the pre-2025 provinces of one of them (a test holds the two tables to that);
 * Quyết định 2286/QĐ-BTC (30/6/2025; Công văn 1521/BHXH-TCCB) renamed the 34 regional offices "Bảo hiểm xã hội
-  tỉnh / thành phố …" after the 34 provinces.
+  tỉnh / thành phố …" after the 34 provinces; the offices' notices sign so by September 2025 (Thông báo
+  600/TB-BHXH of 26/9/2025, "Bảo hiểm xã hội tỉnh Đồng Tháp"; Thông báo 425/TB-BHXH of 29/9/2025, "Bảo hiểm xã
+  hội tỉnh Đắk Lắk").
 
 So the office receiving a registration today is the one named after the person's 2025 province:
 ``office_for("Bắc Kạn")`` is ``Bảo hiểm xã hội tỉnh Thái Nguyên`` (the VssID guide's example office, "BHXH tỉnh
 Bắc Kạn", is today part of it).
 
-What is inferred, not read in a source: for regions XIX to XXVI and XXIX to XXXIV the new name was not found in a
-public copy of QĐ 2286; it follows from the region covering exactly one 2025 province. The office of a province
+What is inferred, not read in a source: for regions XIX to XXV, XXIX to XXXII and XXXIV the new name was not found
+in a public copy of QĐ 2286; it follows from the region covering exactly one 2025 province. The office of a province
 that has since become a centrally-run city (Đồng Nai, Quảng Ninh, Bắc Ninh in 2026) is named here after the
 province's name in force ("Bảo hiểm xã hội thành phố Đồng Nai"); no act renaming the office was found.
 District-level "Bảo hiểm xã hội cơ sở" offices are not listed: no public table of them was found.
