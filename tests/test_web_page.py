@@ -491,3 +491,20 @@ def test_the_servers_problem_with_a_photo_is_shown_at_the_photo(tab: Tab, photos
     assert page.get_attribute("#portrait-gallery", "aria-invalid") == "true"
     assert_vietnamese(page.inner_text("#status"))
     assert page.locator("#result").is_hidden()
+
+
+def test_a_new_card_clears_what_another_persons_card_filled(tab: Tab, photos: dict[str, Path]) -> None:
+    """Without "Làm lại": B's identity card read over A's leaves nothing of A's in the fields it fills or not."""
+    page = tab.open()
+    cccd_a, _ = same_person_cards()
+    cccd_b, _ = other_person_cards()
+    read_card(page, "cccd", photos["a_cccd"])
+    assert page.input_value("#id_number") == cccd_a.id_number
+    read_card(page, "cccd", photos["b_cccd"])
+    now = values(page)
+    assert now["id_number"] == cccd_b.id_number
+    assert now["old_id_number"] == (cccd_b.old_id_number or "")
+    assert now["full_name"] == cccd_b.full_name and now["address"] == cccd_b.address
+    text = page.inner_text("body") + " ".join(now.values())
+    for secret in (cccd_a.id_number, cccd_a.full_name, cccd_a.old_id_number or cccd_a.id_number):
+        assert secret not in text

@@ -232,9 +232,9 @@ async function openCamera(kind) {
   $("camera").dataset.kind = kind;
   setStatus("Máy ảnh đang mở: đưa mã QR của " + CARD_NAMES[kind] + " vào khung hình.", false);
   // Once the frame has its size: the buttons and the status line in view (a laptop screen is short).
-  video.addEventListener("loadedmetadata", () => $("status").scrollIntoView({ block: "nearest" }), { once: true });
+  video.addEventListener("loadedmetadata", () => $("camera").scrollIntoView({ block: "nearest" }), { once: true });
   try { await video.play(); } catch (_) { /* autoplay of a muted stream is allowed */ }
-  $("status").scrollIntoView({ block: "nearest" });
+  $("camera").scrollIntoView({ block: "nearest" });
   state.camera = { kind, stream, deadline: Date.now() + CAMERA_TIMEOUT_MS, busy: false, timer: 0 };
   state.camera.timer = window.setInterval(sendFrame, FRAME_INTERVAL_MS);
 }
