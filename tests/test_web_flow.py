@@ -206,6 +206,8 @@ def test_two_people_one_after_the_other(browser: Any, server: str, photos: dict[
         assert page.locator("#result").is_hidden()
         assert page.get_attribute('.goto[data-goto="1"]', "aria-current") == "step"
 
+        assert page.evaluate("localStorage.length + sessionStorage.length") == 0  # the page keeps nothing
+
         second = walk(page, size, "b", files, typed_name=None)
         cccd_a, bhyt_a = first["cccd"], first["bhyt"]
         body = page.inner_text("body")

@@ -508,3 +508,18 @@ def test_a_new_card_clears_what_another_persons_card_filled(tab: Tab, photos: di
     text = page.inner_text("body") + " ".join(now.values())
     for secret in (cccd_a.id_number, cccd_a.full_name, cccd_a.old_id_number or cccd_a.id_number):
         assert secret not in text
+
+
+def test_continue_from_the_photos_waits_for_the_servers_check(tab: Tab, photos: dict[str, Path]) -> None:
+    page = tab.open()
+    read_card(page, "cccd", photos["a_cccd"])
+    page.click('.goto[data-goto="2"]')
+    page.set_input_files("#portrait-gallery", str(photos["a_cccd"]))  # a card where the face should be
+    page.set_input_files("#id_front-gallery", str(photos["a_cccd"]))
+    page.set_input_files("#id_back-gallery", str(photos["a_bhyt"]))
+    page.locator("#step-2 .next").click()
+    error = page.locator('.field[data-field="portrait"] .error')
+    expect(error).to_be_visible()
+    assert_vietnamese(error.inner_text())
+    assert page.locator("#step-3").is_hidden()  # still at the photos
+    assert page.locator('.field[data-field="id_front"] .error').is_hidden()

@@ -726,6 +726,7 @@ async function next(step) {
     const typed = Object.keys(CHECKED).filter((name) => value(name) !== "");
     if (typed.length && !(await check(typed))) ok = false;
   }
+  if (step === 2 && ok && !(await checkPhotos())) ok = false;
   if (!ok) {
     const invalid = [...document.querySelectorAll('.step[data-step="' + step + '"] .field.invalid')]
       .map((field) => field.dataset.field);
@@ -750,6 +751,26 @@ function declarationForm() {
   if (state.office) body.append("office", state.office.name);
   for (const name of PHOTOS) if (state.photos[name]) body.append(name, state.photos[name], name + ".jpg");
   return body;
+}
+
+// The photos checked by vssid_id.declare() on the server before the next step (?check=true builds no PDF).
+async function checkPhotos() {
+  if (!state.payloads.bhyt && !state.payloads.cccd) return true;  // checked at "Gửi", once there are cards
+  const generation = state.generation;
+  setStatus("Đang kiểm tra ảnh…", false);
+  let response;
+  try {
+    response = await fetch("/api/declaration?check=true", { method: "POST", body: declarationForm() });
+  } catch (_) {
+    return true;
+  }
+  if (generation !== state.generation) return false;
+  setStatus("", false);
+  if (response.ok) return true;
+  const fail = await failure(response);
+  const photoProblems = fail.problems.filter((problem) => PHOTOS.includes(problem.field));
+  showProblems(photoProblems);
+  return photoProblems.length === 0;
 }
 
 function review() {
