@@ -22,6 +22,7 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[test]'")
 pytest.importorskip("axe_playwright_python", reason="axe-playwright-python is not installed: pip install -e '.[test]'")
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed: pip install -e '.[test]'")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
 
 from test_web_page import (  # noqa: E402  (skips the module without Chromium or Playwright)
     DESKTOP,
@@ -84,9 +85,8 @@ def shown_messages(page: Any) -> list[str]:
 
 def check_step(page: Any, step: int, audit: bool = True) -> None:
     """The step is on screen (one at a time on a laptop), axe finds nothing, every message is Vietnamese."""
-    section = page.locator(f"#step-{step}")
-    assert section.is_visible()
-    assert page.get_attribute(f'.goto[data-goto="{step}"]', "aria-current") == "step"
+    playwright_api.expect(page.locator(f'.goto[data-goto="{step}"]')).to_have_attribute("aria-current", "step")
+    assert page.locator(f"#step-{step}").is_visible()
     if audit:
         assert axe_violations(page) == [], f"step {step}"
     for message in shown_messages(page):
