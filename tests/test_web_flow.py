@@ -22,7 +22,8 @@ import pytest
 pytest.importorskip("starlette", reason="the web extra is not installed: pip install -e '.[test]'")
 pytest.importorskip("axe_playwright_python", reason="axe-playwright-python is not installed: pip install -e '.[test]'")
 pypdf = pytest.importorskip("pypdf", reason="pypdf is not installed: pip install -e '.[test]'")
-playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install -e '.[test]'")
+playwright_api = pytest.importorskip("playwright.sync_api",
+                                     reason="Playwright is not installed: pip install -e '.[test]'")
 
 from test_web_page import (  # noqa: E402  (skips the module without Chromium or Playwright)
     DESKTOP,
