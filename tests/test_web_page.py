@@ -523,3 +523,35 @@ def test_continue_from_the_photos_waits_for_the_servers_check(tab: Tab, photos: 
     assert_vietnamese(error.inner_text())
     assert page.locator("#step-3").is_hidden()  # still at the photos
     assert page.locator('.field[data-field="id_front"] .error').is_hidden()
+
+
+def test_a_large_photo_is_scaled_down_before_it_is_sent(tab: Tab, photos: dict[str, Path], tmp_path: Path) -> None:
+    """A phone's portrait goes to the server at 2400 px on its long side at most, without its metadata."""
+    import cv2
+    from PIL import Image
+
+    from vssid_id.declaration.synthetic import synthetic_portrait
+
+    big = tmp_path / "big.jpg"
+    image = Image.fromarray(cv2.cvtColor(synthetic_portrait(3000, 4000, scale=3.0), cv2.COLOR_BGR2RGB))
+    exif = Image.Exif()
+    exif[0x010F] = "Phone maker"  # Make
+    image.save(big, quality=90, exif=exif)
+    bodies: list[bytes] = []
+    page = tab.open()
+    page.on("request", lambda request: bodies.append(request.post_data_buffer)
+            if "/api/declaration" in request.url else None)
+    read_card(page, "cccd", photos["a_cccd"])
+    page.click('.goto[data-goto="2"]')
+    page.set_input_files("#portrait-gallery", str(big))
+    page.set_input_files("#id_front-gallery", str(photos["a_cccd"]))
+    page.set_input_files("#id_back-gallery", str(photos["a_bhyt"]))
+    page.wait_for_timeout(500)  # the browser scales it
+    page.locator("#step-2 .next").click()
+    page.locator('.goto[data-goto="3"][aria-current="step"]').wait_for()
+    (body,) = bodies
+    start = body.index(b'name="portrait"')
+    data = body[body.index(b"\r\n\r\n", start) + 4:]
+    sent = Image.open(io.BytesIO(data[:data.index(b"\r\n--")]))
+    assert sent.size == (1800, 2400) and sent.format == "JPEG"
+    assert not sent.getexif()

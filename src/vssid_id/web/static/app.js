@@ -525,10 +525,43 @@ function leave(name) {
 
 // --- the photos ----------------------------------------------------------------------------------
 
+// A phone photo (12 MP, several MB) is scaled down before it is sent: declare() then stays well under half a
+// second (docs/benchmarks.md), the upload is small, and the re-encoding drops the photo's metadata (place,
+// device) in the browser already. The card sides go at the 1600 px the server keeps anyway
+// (vssid_id.declaration.photos.CARD_LONG_SIDE); the portrait keeps more, so that a face a quarter of the
+// frame wide still gives the 4x6 crop the server needs (MIN_PORTRAIT_SIZE: a crop two faces wide, 236 px at
+// least). A format the browser cannot draw (HEIC outside Safari) is sent as it is: the server reads it.
+const PHOTO_MAX_SIDE = { portrait: 2400, id_front: 1600, id_back: 1600 };
+
+async function shrink(file, maxSide) {
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch (_) {
+    return file;
+  }
+  const scale = Math.min(1, maxSide / Math.max(bitmap.width, bitmap.height));
+  if (scale === 1 && file.type === "image/jpeg") {
+    bitmap.close();
+    return file;
+  }
+  const canvas = document.createElement("canvas");
+  canvas.width = Math.round(bitmap.width * scale);
+  canvas.height = Math.round(bitmap.height * scale);
+  canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+  bitmap.close();
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.9));
+  return blob || file;
+}
+
 function setPhoto(name, file) {
   if (!file) return;
   if (state.previews[name]) URL.revokeObjectURL(state.previews[name]);
   state.photos[name] = file;
+  const generation = state.generation;
+  shrink(file, PHOTO_MAX_SIDE[name]).then((small) => {
+    if (generation === state.generation && state.photos[name] === file) state.photos[name] = small;
+  });
   state.previews[name] = URL.createObjectURL(file);
   const preview = $(name + "-preview");
   preview.textContent = "";
