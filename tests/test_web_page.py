@@ -255,6 +255,7 @@ def test_a_hand_edit_clears_the_conflict_and_is_never_overwritten_silently(tab: 
     offer = page.locator('.field[data-field="full_name"] .offer')
     expect(offer).to_be_visible()
     assert_vietnamese(offer.inner_text())
+    assert axe_violations(page) == []  # the question and its two buttons
     conflict = page.locator('.field[data-field="full_name"] .conflict')
     expect(conflict).to_be_hidden()  # the person's own value: the cards' disagreement is settled
     offer.get_by_role("button", name=re.compile("Dùng")).click()
@@ -281,6 +282,7 @@ def test_the_office_is_found_by_an_old_province_name(tab: Tab) -> None:
     option = page.locator("#office-list [role=option]").first
     expect(option).to_contain_text("Bảo hiểm xã hội tỉnh Thái Nguyên")
     expect(option).to_contain_text("Bắc Kạn")  # the provinces it now covers
+    assert axe_violations(page) == []  # the open list: combobox and listbox roles
     page.locator("#office").fill("thai nguyen")
     expect(page.locator("#office-list [role=option]").first).to_contain_text("tỉnh Thái Nguyên")
     page.locator("#office").press("ArrowDown")
@@ -468,6 +470,7 @@ def test_continue_stops_at_the_fields_still_to_fill(tab: Tab, photos: dict[str, 
         assert page.get_attribute("#" + name, "aria-invalid") == "true"
     assert page.locator("#step-2").is_hidden()
     assert page.evaluate("document.activeElement.id") == "id_number"  # the first one, to fix it
+    assert axe_violations(page) == []  # the errors at their fields
     assert page.locator('.field[data-field="bhxh_code"] .error').is_hidden()
 
 
