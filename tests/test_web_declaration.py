@@ -195,6 +195,12 @@ def test_a_typed_name_settles_the_cards_conflict(client: TestClient, person: dic
     assert registration["conflicts"] == []
     assert [(n["field"], n["kind"]) for n in registration["notes"]][-1] == ("full_name", "edited_by_hand")
     assert declaration["office"]["name"] == "Bảo hiểm xã hội tỉnh Thái Nguyên"
+    pdf = _post(client, person, full_name="Hoàng Quốc Viết", accept="application/pdf").content
+    import pypdf
+
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    assert "Hoàng Quốc Viết" in text and "sửa tay" in text  # the note in Vietnamese, as the rest of the PDF
+    assert "typed by the person" not in text
 
 
 def test_without_a_card_the_declaration_is_refused(client: TestClient, person: dict[str, Any]) -> None:

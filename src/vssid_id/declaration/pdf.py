@@ -55,6 +55,8 @@ NOTE_TEXT = {
     "no_identity_card": "Chưa quét thẻ căn cước / CCCD.",
     "no_bhyt_card": "Chưa quét thẻ BHYT.",
     "id_front_unreadable": "Không đọc được mã QR trên ảnh mặt trước; ảnh chưa được đối chiếu với thẻ.",
+    # vssid-serve's page: a field typed over what the cards hold (vssid_id.web.edits)
+    "edited_by_hand": "Người kê khai đã sửa tay một mục khác với thông tin trên thẻ.",
 }
 
 _MARGIN = 15.0
