@@ -558,3 +558,26 @@ def test_a_large_photo_is_scaled_down_before_it_is_sent(tab: Tab, photos: dict[s
     sent = Image.open(io.BytesIO(data[:data.index(b"\r\n--")]))
     assert sent.size == (1800, 2400) and sent.format == "JPEG"
     assert not sent.getexif()
+
+
+def test_an_ambiguous_address_offers_its_candidates_to_choose(tab: Tab, tmp_path: Path) -> None:
+    """A ward split in 2025: the page lists the new addresses it may be and a click takes one."""
+    cccd = synthetic_cccd_record(random.Random(3))
+    cccd = vssid_id.parse(cccd.model_copy(update={
+        "address": "45 Đinh Tiên Hoàng, Phường Đa Kao, Quận 1, Thành phố Hồ Chí Minh"}).to_payload())
+    photo = tmp_path / "cccd.jpg"
+    photo.write_bytes(card_photo(cccd.to_payload(), "cccd"))
+    page = tab.open()
+    read_card(page, "cccd", photo)
+    note = page.locator('.field[data-field="address_2025"] .note[data-kind="address_ambiguous"]')
+    expect(note).to_be_visible()
+    candidates = note.locator("button.candidate")
+    assert candidates.count() == 2
+    assert axe_violations(page) == []
+    chosen = candidates.nth(1).inner_text()
+    assert "Phường Tân Định" in chosen
+    candidates.nth(1).click()
+    assert page.input_value("#address_2025") == chosen
+    assert page.evaluate("document.activeElement.id") == "address_2025"
+    page.click('.goto[data-goto="3"]')
+    assert page.input_value("#office") == "Bảo hiểm xã hội Thành phố Hồ Chí Minh"  # the 2025 province is known

@@ -441,10 +441,18 @@ function showFindings(reg) {
     line.dataset.kind = note.kind;
     line.textContent = findingText(note.kind);
     if (note.kind === "address_ambiguous") {
-      for (const candidate of reg.address_candidates || []) {
-        const option = document.createElement("span");
+      for (const candidate of reg.address_candidates || []) {  // a click puts it in the contact address
+        const option = document.createElement("button");
+        option.type = "button";
         option.className = "candidate";
         option.textContent = candidate;
+        option.addEventListener("click", () => {
+          $("address_2025").value = candidate;
+          markSource("address_2025");
+          clearError("address_2025");
+          review();
+          $("address_2025").focus();
+        });
         line.append(option);
       }
     }
