@@ -118,10 +118,10 @@ def test_check_flags_a_malformed_value(client: TestClient, field: str, text: str
 def test_check_gives_the_librarys_normal_forms(client: TestClient) -> None:
     response = client.post("/api/check", json={"phone": "+84 912.345.678", "email": "An@Gmail.COM",
                                                "bhxh_code": "0120878811", "office": "bắc kạn",
-                                               "date_of_birth": "05/03/1990"})
+                                               "date_of_birth": "5/3/1990 ", "gender": "female"})
     assert response.json() == {"problems": [], "values": {
         "phone": "0912345678", "email": "An@gmail.com", "bhxh_code": "0120878811",
-        "office": "Bảo hiểm xã hội tỉnh Thái Nguyên", "date_of_birth": str((date(1990, 3, 5), 3, 1990))}}
+        "office": "Bảo hiểm xã hội tỉnh Thái Nguyên", "date_of_birth": "05/03/1990", "gender": "female"}}
 
 
 @pytest.mark.parametrize(("body", "status"), [({"nope": "x"}, 400), ({"phone": 5}, 422), (["phone"], 422)])
@@ -271,3 +271,31 @@ def test_openapi_describes_every_api_route(client: TestClient) -> None:
     routes = {getattr(route, "path", "") for route in client.app.routes}  # type: ignore[attr-defined]
     assert {path for path in routes if path.startswith("/api/")} <= set(document["paths"])
     assert "problems" in json.dumps(document["paths"]["/api/declaration"])
+
+
+@pytest.mark.parametrize(("typed", "read"), [("5/3/1990", "05/03/1990"), ("05.03.1990", "05/03/1990"),
+                                             ("5-3-1990", "05/03/1990"), ("3/1990", "03/1990"), ("1990", "1990")])
+def test_a_date_of_birth_typed_without_its_zeros(client: TestClient, typed: str, read: str) -> None:
+    assert client.post("/api/check", json={"date_of_birth": typed}).json()["values"] == {"date_of_birth": read}
+
+
+@given(st.text(alphabet="0123456789/.-", max_size=12))
+def test_a_typed_date_is_read_as_the_card_rule_reads_it_padded(text: str) -> None:
+    from vssid_id.cards.dates import parse_birth_date
+    from vssid_id.errors import MalformedPayload
+
+    value, problem = check_field("date_of_birth", text, today=TODAY)
+    if value is not None:
+        assert parse_birth_date(_typed(value), slashes=True) == value  # what it reads, it writes back
+    else:
+        assert problem is not None or not text.strip()
+        if problem and problem["kind"] == "invalid":
+            with pytest.raises(MalformedPayload):
+                parse_birth_date(text.strip(), slashes=True)
+
+
+def _typed(value: Any) -> str:
+    from vssid_id.cards.dates import format_birth_date
+
+    full, month, year = value
+    return format_birth_date(full, month, year, slashes=True)

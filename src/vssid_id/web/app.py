@@ -223,8 +223,22 @@ def _check_typed(values: Mapping[str, Any]) -> dict[str, Any]:
         if problem:
             problems.append(problem)
         elif value is not None:
-            normalised[field] = value if isinstance(value, str) else str(value)
+            normalised[field] = _typed_text(value)
     return {"values": normalised, "problems": problems}
+
+
+def _typed_text(value: Any) -> str:
+    """A checked value as the page writes it: a date of birth ``dd/mm/yyyy`` (``mm/yyyy``, ``yyyy``), a gender
+    ``male`` / ``female``, any other as it is."""
+    from ..cards.dates import format_birth_date
+    from ..cards.gender import Gender
+
+    if isinstance(value, tuple):
+        full, month, year = value
+        return format_birth_date(full, month, year, slashes=True)
+    if isinstance(value, Gender):
+        return value.value
+    return str(value)
 
 
 def _check_contact(field: str, text: str) -> tuple[str | None, dict[str, str] | None]:

@@ -13,7 +13,9 @@ id_number          :func:`vssid_id.codes.cccd.validate`                ``invalid
 old_id_number      :func:`vssid_id.codes.cmnd.validate`                ``invalid``
 date_of_birth      :func:`vssid_id.cards.dates.parse_birth_date`       ``invalid``, ``future``
                    (``dd/mm/yyyy``, ``mm/yyyy`` or ``yyyy``, as BHYT
-                   cards print it), not after today
+                   cards print it; ``5/3/1990``, ``5.3.1990`` and
+                   ``5-3-1990`` are read as ``05/03/1990``), not
+                   after today
 gender             ``male`` or ``female``                              ``invalid``
 address,           :func:`vssid_id.cards.text.require_card_text`       ``invalid``
 contact_address
@@ -31,6 +33,7 @@ fields the person did not edit stay.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -76,7 +79,7 @@ def check_field(field: str, text: str, *, today: date | None = None) -> tuple[An
         if field == "old_id_number":
             return cmnd.validate(text), None
         if field == "date_of_birth":
-            birth = parse_birth_date(text, field, slashes=True)
+            birth = parse_birth_date(_padded_date(text), field, slashes=True)
             full, month, year = birth
             day = today or date.today()
             if year > day.year or (full or date(year, month or 1, 1)) > day:
@@ -89,6 +92,16 @@ def check_field(field: str, text: str, *, today: date | None = None) -> tuple[An
     except ValueError:  # Gender("x")
         return None, _problem(field, "invalid", "must be male or female")
     raise KeyError(field)
+
+
+def _padded_date(text: str) -> str:
+    """``5/3/1990``, ``5.3.1990`` or ``5-3-1990`` as the cards write it, ``05/03/1990`` (and ``3/1990`` as
+    ``03/1990``): people type days and months without their zero. Anything else is left to the card rule."""
+    parts = re.split(r"[/.\-]", text)
+    if 2 <= len(parts) <= 3 and all(p.isascii() and p.isdigit() for p in parts) and len(parts[-1]) == 4 \
+            and all(1 <= len(p) <= 2 for p in parts[:-1]):
+        return "/".join([*(p.zfill(2) for p in parts[:-1]), parts[-1]])
+    return text
 
 
 def _current(registration: Any, field: str) -> Any:

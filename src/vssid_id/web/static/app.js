@@ -517,9 +517,10 @@ async function check(names) {
     state.checked[name] = body[CHECKED[name]];
     showError(name, problems[name] ? problemText(problems[name]) : "");
     const normal = result.values[CHECKED[name]];
-    if (!problems[name] && normal && (name === "phone" || name === "email") && normal !== value(name)) {
-      $(name).value = normal;
+    if (!problems[name] && normal && ["phone", "email", "date_of_birth"].includes(name) && normal !== value(name)) {
+      $(name).value = normal;  // the library's form: 0912345678, a lower-case domain, 05/03/1990
       state.checked[name] = normal;
+      markSource(name);
     }
   }
   return Object.keys(problems).length === 0;
