@@ -25,14 +25,22 @@ def _shown_value(comment: str):
 
 @pytest.fixture
 def photo_dir(tmp_path, monkeypatch):
-    """A folder holding the bundled sample card as 'photo.heic', as the README's example reads."""
+    """A folder holding the bundled sample card as 'photo.heic', and the declaration's photos (a drawn face, the
+    README's CCCD rendered as a card, a card back), as the README's examples read them."""
+    import cv2
+    import generate  # fixtures/generate.py, on the path from conftest
     import pillow_heif
     from PIL import Image
 
     from vssid_id.cli.scan import _sample_path
+    from vssid_id.declaration.synthetic import synthetic_portrait
 
     pillow_heif.register_heif_opener()
     Image.open(_sample_path()).convert("RGB").save(tmp_path / "photo.heic")
+    cv2.imwrite(str(tmp_path / "portrait.jpg"), synthetic_portrait(900, 1200))
+    cccd = re.search(r'parse\("(001090123456\|\|[^"]+)"\s*"([^"]+)"\)', README)
+    generate.render_card(cccd.group(1) + cccd.group(2), "cccd").save(tmp_path / "cccd-front.jpg")
+    generate.render_card("the back of the card", "bhyt").save(tmp_path / "cccd-back.jpg")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pydantic import AfterValidator, BaseModel, TypeAdapter, ValidationError
 
 import vssid_id
+import vssid_id.codes  # used as vssid_id.codes.cccd: imported here, not by whichever test module ran first
 from vssid_id import errors, fields
 from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record
 from vssid_id.records import AnyRecord, BhytRecord, CccdRecord

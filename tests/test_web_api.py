@@ -421,7 +421,8 @@ def test_healthz_and_openapi(client: TestClient) -> None:
     assert client.get("/healthz").json()["status"] == "ok"
     document = client.get("/openapi.json").json()
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) == {"/api/scan", "/api/parse", "/api/prefill", "/healthz"}
+    assert set(document["paths"]) == {"/api/scan", "/api/parse", "/api/prefill", "/api/check", "/api/declaration",
+                                      "/api/offices", "/healthz"}
     schemas = document["components"]["schemas"]
     assert {"CccdRecord", "BhytRecord", "Registration", "Error"} <= set(schemas)
     refs = re.findall(r'"#/components/schemas/([^"]+)"', json.dumps(document))
@@ -433,7 +434,8 @@ def test_the_page_and_its_assets_come_from_this_server_only(client: TestClient) 
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<html lang="vi">' in page.text
     for label in ("Họ và tên", "Mã số BHXH", "Số CCCD", "Ngày sinh", "Giới tính", "Địa chỉ",
-                  "Quét mã QR thẻ BHYT", "Quét mã QR thẻ CCCD", "Ghi nhận", "Ảnh chân dung"):
+                  "Quét mã QR thẻ BHYT", "Quét mã QR thẻ CCCD", "Số điện thoại di động", "Email", "Ảnh chân dung 4x6",
+                  "Ảnh mặt trước", "Ảnh mặt sau", "Cơ quan BHXH tiếp nhận", "Tạo tờ khai PDF", "Làm lại"):
         assert label in page.text
     assets = re.findall(r'(?:src|href)="([^"]+)"', page.text)
     assert assets and all(a.startswith("/static/") for a in assets)
@@ -442,18 +444,22 @@ def test_the_page_and_its_assets_come_from_this_server_only(client: TestClient) 
     for path in STATIC.iterdir():
         text = path.read_text(encoding="utf-8").replace('xmlns="http://www.w3.org/2000/svg"', "")  # a name, not a URL
         assert not re.search(r"(?i:https?://|//[a-z0-9.-]+\.[a-z]{2,}/|@import)|\burl\(", text), path.name
-    assert 'capture="environment"' in page.text and 'accept="image/*"' in page.text
+    # The card pickers leave the gallery open (no capture); each photo has a camera picker and a gallery picker.
+    pickers = dict(re.findall(r'<input type="file" id="([\w-]+)"([^>]*)>', page.text))
+    assert "capture" not in pickers["file-bhyt"] and "capture" not in pickers["file-cccd"]
+    for photo in ("portrait", "id_front", "id_back"):
+        assert "capture=" in pickers[f"{photo}-camera"] and "capture" not in pickers[f"{photo}-gallery"]
+    assert all('accept="image/*"' in attributes for attributes in pickers.values())
 
 
-def test_page_lists_the_2025_provinces(client: TestClient) -> None:
+def test_page_carries_the_34_offices_of_the_2025_provinces(client: TestClient) -> None:
     from vssid_id.cards import tables
 
-    provinces = {getattr(p, "full_name", p) for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
-    select = re.search(r'<select id="province_2025".*?</select>', client.get("/").text, re.S)
-    assert select is not None
-    options = re.findall(r'<option value="([^"]+)">', select.group(0))
-    assert set(options) == provinces and len(options) == len(provinces)
-    assert len(provinces) in (0, 34)
+    provinces = {p.full_name for p in tables.PROVINCES_MERGED_2025.values()}
+    data = re.search(r'<script type="application/json" id="page-data">(.*?)</script>', client.get("/").text, re.S)
+    assert data is not None
+    offices = json.loads(data.group(1))["offices"]
+    assert {office["province_2025"] for office in offices} == provinces and len(offices) == 34
 
 
 # --- hostile input of every kind -----------------------------------------------------------

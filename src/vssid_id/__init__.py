@@ -10,6 +10,9 @@ The main entry points:
 * :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`;
 * :func:`decode` — an image to the :class:`QrPayload` objects on it;
 * :func:`scan` — decode + parse;
+* :func:`prefill` — both cards → the :class:`Registration`; :func:`declare` — the rest of the declaration
+  (contact details, office, photos) → a :class:`Declaration` and its PDF; :func:`office_for` — the receiving
+  social-insurance office;
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
 
 Everything is imported lazily, so ``import vssid_id`` costs nothing until a
@@ -68,6 +71,14 @@ _LAZY = {
     "RegistrationError": "errors",
     "NoCard": "errors",
     "TooManyCards": "errors",
+    "Office": "registration.offices",
+    "OFFICES": "registration.offices",
+    "office_for": "registration.offices",
+    "UnknownOffice": "errors",
+    "declare": "declaration.declare",
+    "Declaration": "declaration.declare",
+    "DeclarationError": "errors",
+    "DeclarationProblem": "errors",
 }
 
 __all__ = [
@@ -116,6 +127,14 @@ __all__ = [
     "RegistrationError",
     "NoCard",
     "TooManyCards",
+    "Office",
+    "OFFICES",
+    "office_for",
+    "UnknownOffice",
+    "declare",
+    "Declaration",
+    "DeclarationError",
+    "DeclarationProblem",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -124,10 +143,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cards.masking import mask_record
     from .cards.parsing import parse, parse_bhyt, parse_cccd, payload_kind
     from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
+    from .declaration.declare import Declaration, declare
     from .errors import (
         BackendUnavailable,
         CameraError,
         ChecksumMismatch,
+        DeclarationError,
+        DeclarationProblem,
         ImageError,
         ImageTooLarge,
         InconsistentRecord,
@@ -140,6 +162,7 @@ if TYPE_CHECKING:  # pragma: no cover
         PayloadError,
         RegistrationError,
         TooManyCards,
+        UnknownOffice,
         UnknownPayloadKind,
         VssidError,
     )
@@ -149,6 +172,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration.addresses import AddressConversion, convert_address
     from .registration.masking import mask_registration
     from .registration.merge import Conflict, Note, Registration, prefill
+    from .registration.offices import OFFICES, Office, office_for
     from .scanning.scanner import ScanResult, scan
 
 

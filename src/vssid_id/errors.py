@@ -25,12 +25,16 @@ against stdnum reads the same here::
     │   └── ImageTooLarge
     ├── BackendUnavailable         a decoder backend asked for cannot run here
     ├── CameraError                a camera cannot be opened or stops giving frames
-    └── RegistrationError          records that cannot make one registration (prefill)
-        ├── NoCard
-        └── TooManyCards
+    ├── RegistrationError          records that cannot make one registration (prefill)
+    │   ├── NoCard
+    │   └── TooManyCards
+    ├── UnknownOffice              a place no receiving BHXH office is known for (office_for)
+    └── DeclarationError           a declaration that cannot be made (declare): every problem at once
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 __all__ = [
     "VssidError",
@@ -50,7 +54,11 @@ __all__ = [
     "RegistrationError",
     "NoCard",
     "TooManyCards",
+    "UnknownOffice",
+    "DeclarationError",
 ]
+# DeclarationProblem, defined below, is not an error but what a DeclarationError holds; it is exported as
+# vssid_id.DeclarationProblem.
 
 
 class VssidError(ValueError):
@@ -146,3 +154,32 @@ class NoCard(RegistrationError):
 
 class TooManyCards(RegistrationError):
     """Two different cards of the same kind were given: they cannot be one person's registration."""
+
+
+class UnknownOffice(VssidError):
+    """:func:`vssid_id.office_for` does not know the place (field ``office``)."""
+
+
+@dataclass(frozen=True)
+class DeclarationProblem:
+    """One reason a declaration cannot be made: the ``field`` it is about (a :func:`vssid_id.declare`
+    argument or a registration field), a stable ``kind`` code and a ``message`` without personal data."""
+
+    field: str
+    kind: str
+    message: str
+
+
+class DeclarationError(VssidError):
+    """:func:`vssid_id.declare` found problems; ``problems`` holds every one of them, in argument order.
+
+    ``field`` is the problem's field when there is one problem, else ``None``; the message lists each
+    problem's field and kind (never a value).
+    """
+
+    def __init__(self, problems: tuple[DeclarationProblem, ...] | list[DeclarationProblem]) -> None:
+        self.problems: tuple[DeclarationProblem, ...] = tuple(problems)
+        fields = ", ".join(f"{problem.field} ({problem.kind})" for problem in self.problems)
+        count = len(self.problems)
+        super().__init__(f"the declaration has {count} problem{'s' if count != 1 else ''}: {fields}",
+                         self.problems[0].field if count == 1 else None)

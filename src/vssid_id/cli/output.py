@@ -23,6 +23,7 @@ import unicodedata
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ..declaration import Declaration
     from ..registration import Registration
 
 __all__ = [
@@ -169,4 +170,21 @@ def print_form(registration: Registration, out: TextIO, *, mask: bool) -> None:
     for conflict in registration.conflicts:
         write_line(out, f"  xung đột / conflict [{conflict.field}]: {conflict.message}")
     for note in registration.notes:
+        write_line(out, f"  ghi chú / note [{note.field}]: {note.message}")
+
+
+def print_declaration(declaration: Declaration, out: TextIO, *, mask: bool) -> None:
+    """The declaration's form (``declaration.to_form()``, masked when ``mask``), its photos' sizes, conflicts
+    and notes."""
+    from ..declaration.masking import mask_declaration_form
+
+    form = declaration.to_form()
+    write_line(out, "Tờ khai đăng ký / declaration")
+    for label, value in (mask_declaration_form(form) if mask else form).items():
+        write_line(out, f"  {label:<34} {value or '—'}")
+    sizes = ", ".join(f"{name} {len(getattr(declaration, name)):,} B" for name in ("portrait", "id_front", "id_back"))
+    write_line(out, f"  {'ảnh / photos (JPEG)':<34} {sizes}")
+    for conflict in declaration.conflicts:
+        write_line(out, f"  xung đột / conflict [{conflict.field}]: {conflict.message}")
+    for note in declaration.notes:
         write_line(out, f"  ghi chú / note [{note.field}]: {note.message}")

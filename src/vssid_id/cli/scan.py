@@ -34,6 +34,7 @@ from .. import __version__
 from .output import (
     SURROGATE,
     json_line,
+    print_declaration,
     print_entry,
     print_form,
     print_problems,
@@ -94,13 +95,14 @@ exit codes:
   {EXIT_NO_CODE}    at least one image had no readable QR code (or --camera timed out)
   {EXIT_INVALID}    a QR code was read but its payload is not a valid card record;
        with --form: the cards disagree (the conflicts are printed), or two
-       different cards of one kind were given
+       different cards of one kind were given; with the declaration's
+       options: the declaration has problems (listed on stderr) or conflicts
   {EXIT_USAGE}   usage error (bad options)
   {EXIT_NO_INPUT}   an input is missing, unreadable, not a regular file, not an image or
        too large, or the camera cannot be opened
   {EXIT_SOFTWARE}   reading an input failed unexpectedly (an internal error, out of
        memory, or its worker process died)
-  {EXIT_CANT_CREATE}   --debug-dir cannot be created or written
+  {EXIT_CANT_CREATE}   --debug-dir cannot be created or written (or --pdf)
   {EXIT_IO_ERROR}   the output cannot be written (stdout closed, disk full)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
   {EXIT_BROKEN_PIPE}  stdout was closed early (e.g. piped into head): the run stops quietly
@@ -114,6 +116,8 @@ examples:
   vssid-scan --payload '001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021'
   cat photo.jpg | vssid-scan -
   vssid-scan bhyt.jpg cccd.jpg --form
+  vssid-scan bhyt.jpg cccd.jpg --form --phone 0912345678 --email an@example.com \\
+      --portrait p.jpg --id-front f.jpg --id-back b.jpg --pdf to-khai.pdf
 """
 
 
@@ -220,6 +224,18 @@ def build_parser() -> argparse.ArgumentParser:
                      "Registration); exit code 2 when the cards disagree")
     out.add_argument("--all", action="store_true",
                      help="report every QR code on an image, cards or not (default: every card found)")
+    declaration = parser.add_argument_group(
+        "the declaration (with --form)", "the rest of the declaration: with any of these, --form checks the "
+        "whole declaration (vssid_id.declare), lists its problems on stderr (exit code 2) and prints it")
+    declaration.add_argument("--phone", metavar="NUMBER", help="a Vietnamese mobile number")
+    declaration.add_argument("--email", metavar="ADDRESS", help="an e-mail address")
+    declaration.add_argument("--portrait", metavar="IMAGE", help="the portrait photo (one face; cropped to 4x6)")
+    declaration.add_argument("--id-front", metavar="IMAGE", help="a photo of the identity card's front")
+    declaration.add_argument("--id-back", metavar="IMAGE", help="a photo of the identity card's back")
+    declaration.add_argument("--office", metavar="PLACE",
+                             help="the receiving office or its province (default: from the card's address)")
+    declaration.add_argument("--contact-address", metavar="TEXT", help="default: the card's address (2025 units)")
+    declaration.add_argument("--pdf", metavar="FILE", type=Path, help="write the declaration as a PDF to FILE")
     work = parser.add_argument_group("batch")
     work.add_argument("--jobs", "-j", metavar="N", type=_job_count, default=None,
                       help="decode up to N images at once, in worker processes (default: the number of cores, "
@@ -274,6 +290,8 @@ def _run_form(records: list[Any], args: argparse.Namespace) -> int:
     except VssidError as error:  # e.g. two different cards of one kind
         _fail(f"--form: {getattr(error, 'reason', None) or error}")
         return EXIT_INVALID
+    if any(getattr(args, name) is not None for name in _DECLARATION_OPTIONS):
+        return _run_declaration(registration, args)
     if args.json:
         from ..registration import mask_registration
 
@@ -282,6 +300,40 @@ def _run_form(records: list[Any], args: argparse.Namespace) -> int:
     else:
         print_form(registration, sys.stdout, mask=args.mask)
     return EXIT_INVALID if registration.conflicts else EXIT_OK
+
+
+_DECLARATION_OPTIONS = ("phone", "email", "portrait", "id_front", "id_back", "office", "contact_address", "pdf")
+
+
+def _run_declaration(registration: Any, args: argparse.Namespace) -> int:
+    """``--form`` with the declaration's options: :func:`vssid_id.declare`, printed, and its PDF written."""
+    from ..declaration import declare
+    from ..errors import DeclarationError
+
+    try:
+        declaration = declare(registration, phone=args.phone, email=args.email, portrait=args.portrait,
+                              id_front=args.id_front, id_back=args.id_back, office=args.office,
+                              contact_address=args.contact_address)
+    except DeclarationError as error:
+        for problem in error.problems:
+            _fail(f"--form: {problem.field} ({problem.kind}): {problem.message}")
+        return EXIT_INVALID
+    if args.json:
+        from ..declaration.masking import mask_declaration
+
+        data = mask_declaration(declaration) if args.mask else declaration.model_dump(
+            mode="json", exclude={"portrait", "id_front", "id_back"})
+        write_line(sys.stdout, json_line(data, sys.stdout))
+    else:
+        print_declaration(declaration, sys.stdout, mask=args.mask)
+    status = EXIT_INVALID if declaration.conflicts else EXIT_OK
+    if args.pdf is not None:
+        try:
+            args.pdf.write_bytes(declaration.to_pdf())
+        except OSError as error:
+            _fail(f"--pdf: cannot write the PDF: {error.strerror or error}")
+            return max(status, EXIT_CANT_CREATE)
+    return status
 
 
 def _fail(message: str) -> None:
@@ -462,6 +514,9 @@ def _run(argv: list[str] | None) -> int:
         usage = "stdin (-) can be read only once"
     elif args.form and args.camera is not None:
         usage = "--form takes images and --payload, not --camera"
+    elif not args.form and any(getattr(args, name) is not None for name in _DECLARATION_OPTIONS):
+        usage = ("--phone, --email, --portrait, --id-front, --id-back, --office, --contact-address and --pdf "
+                 "go with --form")
     if usage:
         build_parser().print_usage(sys.stderr)
         write_line(sys.stderr, f"vssid-scan: error: {usage}")

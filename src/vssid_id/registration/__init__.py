@@ -4,6 +4,7 @@
   conflicts and notes;
 * :mod:`.addresses` — an address under the administrative units in force since
   1 July 2025 (its data loads on first use only);
+* :mod:`.offices` — :func:`office_for`: the receiving social-insurance office (34 since July 2025);
 * :mod:`.masking` — :func:`mask_registration`.
 
 Imports the cards wing (:mod:`vssid_id.cards`) and nothing above it.
@@ -12,5 +13,6 @@ Imports the cards wing (:mod:`vssid_id.cards`) and nothing above it.
 
 from .masking import mask_registration
 from .merge import Conflict, Note, Registration, prefill
+from .offices import OFFICES, Office, office_for
 
-__all__ = ["Conflict", "Note", "Registration", "prefill", "mask_registration"]
+__all__ = ["Conflict", "Note", "Registration", "prefill", "mask_registration", "Office", "OFFICES", "office_for"]

@@ -15,8 +15,8 @@ def mask_registration(registration: Registration) -> dict[str, Any]:
 
     The same rules as :func:`mask_record`: numbers keep their last four digits,
     names their initials, addresses (the card's, the 2025 one and every
-    candidate) their province, dates of birth and the identity card's expiry
-    date their year. The 2025 province, the gender, the BHYT card's dates,
+    candidate) their province, dates of birth and the identity card's issue and
+    expiry dates their year. The 2025 province, the gender, the BHYT card's dates,
     the cards used, and the conflicts and notes (whose messages never hold
     personal data) stay readable.
     """
@@ -28,6 +28,7 @@ def mask_registration(registration: Registration) -> dict[str, Any]:
     data["address_2025"] = mask_address(data["address_2025"])
     data["address_candidates"] = [mask_address(candidate) for candidate in data["address_candidates"]]
     data["id_card_valid_until"] = mask_birth_date(data["id_card_valid_until"])
+    data["id_card_issue_date"] = mask_birth_date(data["id_card_issue_date"])
     _mask_birth(data)
     masked: dict[str, Any] = mask_numbers_in(  # a number wherever a field holds it (see mask_record)
         data, [registration.bhxh_code, registration.id_number, registration.old_id_number])

@@ -68,8 +68,8 @@ VssID registration form (Tờ khai đăng ký sử dụng, điều chỉnh thôn
 sử dụng phương thức giao dịch điện tử trong lĩnh vực bảo hiểm xã hội), under
 the same labels and in the same order as each card's own ``to_form()``. The
 declaration's template text itself (its number and the decision issuing it)
-was not found in any public source we could read, so no field beyond those
-the cards fill is offered.
+was not found in any public source we could read. The rest of the declaration
+(phone, e-mail, photos, the receiving office) is :func:`vssid_id.declare`'s.
 """
 
 from __future__ import annotations
@@ -88,6 +88,7 @@ from ..cards.formats.base import FORM_LABELS, without_inputs
 from ..cards.gender import Gender
 from ..cards.records import BhytRecord, CccdRecord
 from ..errors import NoCard, TooManyCards
+from .offices import Office, office_by_province_code
 
 __all__ = [
     "Conflict",
@@ -151,6 +152,9 @@ class Registration(BaseModel):
     choice of the BHXH office that receives the registration."""
     province_2025_code: str | None = None
     """Its two-digit code (Quyết định 19/2025/QĐ-TTg), when the province is known."""
+    office: Office | None = None
+    """The social-insurance office that receives the registration: the one of :attr:`province_2025`
+    (:mod:`vssid_id.registration.offices`); ``None`` when that province is unknown."""
     address_status: AddressStatus | None
     """What the conversion did; ``None`` when no card holds an address."""
     address_candidates: tuple[str, ...] = ()
@@ -160,6 +164,9 @@ class Registration(BaseModel):
     id_card_expiry: ExpiryReason | None
     """Why ``id_card_valid_until`` is what it is (``for_life``, ``unknown_issue_date`` …); ``None`` without an
     identity card."""
+    id_card_issue_date: date | None = None
+    """The identity card's issue date as its code holds it (``None`` without one): tells two cards of one
+    person apart."""
     bhyt_valid_from: date | None
     bhyt_valid_to: date | None
     bhyt_in_force: bool | None
@@ -309,7 +316,7 @@ def _one(records: list[_Card], kind: str) -> _Card | None:
 
 def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[Note]]:
     empty: dict[str, Any] = {"address_2025": None, "province_2025": None, "province_2025_code": None,
-                             "address_candidates": ()}
+                             "office": None, "address_candidates": ()}
     if address is None:
         return {**empty, "address_status": None}, []
     if not convert:
@@ -318,7 +325,9 @@ def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[N
 
     conversion = convert_address(address)
     fields = {**empty, "address_status": conversion.status, "province_2025": conversion.province_2025,
-              "province_2025_code": conversion.province_2025_code}
+              "province_2025_code": conversion.province_2025_code,
+              "office": (None if conversion.province_2025_code is None
+                         else office_by_province_code(conversion.province_2025_code))}
     if conversion.status in ("converted", "unchanged"):
         fields["address_2025"] = conversion.address_2025 or address
         return fields, []
@@ -417,6 +426,7 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
         **address_fields,
         id_card_valid_until=valid_until,
         id_card_expiry=expiry_reason,
+        id_card_issue_date=None if identity is None else identity.issue_date,
         bhyt_valid_from=None if bhyt is None else bhyt.valid_from,
         bhyt_valid_to=None if bhyt is None else bhyt.valid_to,
         bhyt_in_force=in_force,

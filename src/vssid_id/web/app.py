@@ -9,6 +9,12 @@ Routes (described for machines at ``/openapi.json``, for people in README.md):
 ``POST /api/parse``      one payload text → its record
 ``POST /api/prefill``    images and/or payloads → the registration with its
                          conflicts (:func:`vssid_id.prefill`)
+``POST /api/check``      typed fields → their problems (:mod:`.edits`), as the
+                         person leaves a field
+``POST /api/declaration`` the cards, the contact details, the three photos and
+                         the office → the declaration's PDF (or its JSON), or
+                         422 with every problem (:func:`vssid_id.declare`)
+``GET /api/offices``     the 34 receiving offices with their former provinces
 ``GET /healthz``         ``{"status": "ok"}``
 ``GET /openapi.json``    the OpenAPI 3.1 description
 =======================  =====================================================
@@ -27,7 +33,6 @@ flight, 504 over the time limit (see :mod:`.workers`).
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import time
@@ -78,7 +83,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 logger = logging.getLogger("vssid_id.web")
 
-_ROUTE_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill"})
+_ROUTE_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill",
+                          "/api/check", "/api/declaration", "/api/offices"})
 
 
 class _Guard:
@@ -157,14 +163,6 @@ def _json_body(body: bytes) -> Any:
         raise ApiError(400, "BadJson", "the body is not valid JSON") from None
 
 
-def _vietnamese_order(name: str) -> tuple[str, str]:
-    """Sort key: the letters without their marks first (Đà Nẵng beside Da, not after Z), then the name."""
-    import unicodedata
-
-    bare = "".join(c for c in unicodedata.normalize("NFD", name) if not unicodedata.combining(c))
-    return bare.replace("Đ", "D").replace("đ", "d").casefold(), name
-
-
 def _scan_image(image: bytes, find_all: bool) -> list[Any]:
     """Runs in a worker thread: decode and parse, every failure as an :class:`ApiError`."""
     from ..errors import VssidError
@@ -189,6 +187,79 @@ def _scan_json(results: list[Any], mask: bool) -> dict[str, Any]:
     return entry
 
 
+#: The multipart fields of /api/declaration that carry a photo of the declaration (not a card to scan).
+DECLARATION_PHOTOS = ("portrait", "id_front", "id_back")
+
+#: Its text fields: the contact details, the office, and the fields a person typed (:mod:`.edits`).
+DECLARATION_TEXT = ("phone", "email", "office")
+
+
+def _offices() -> list[dict[str, Any]]:
+    """The 34 offices as the API gives them (:class:`vssid_id.Office`: ``name``, ``province_2025``,
+    ``province_2025_code``, ``former_provinces``, ``region``)."""
+    from ..registration.offices import OFFICES
+
+    return [office.model_dump(mode="json") for office in OFFICES]
+
+
+def _check_typed(values: Mapping[str, Any]) -> dict[str, Any]:
+    """/api/check: each typed field checked by the library's rule; phone and e-mail by the declaration's."""
+    from .edits import TYPED_FIELDS, check_field
+
+    problems: list[dict[str, str]] = []
+    normalised: dict[str, Any] = {}
+    for field, text in values.items():
+        if field not in (*TYPED_FIELDS, *DECLARATION_TEXT):
+            raise ApiError(400, "BadRequest", f"no field {field!r} to check", field=field)
+        if not isinstance(text, str):
+            raise ApiError(422, "BadRequest", "each value must be a JSON string", field=field)
+        if len(text) > MAX_PAYLOAD_CHARS:
+            raise ApiError(422, "PayloadTooLong", f"a value has at most {MAX_PAYLOAD_CHARS} characters",
+                           field=field)
+        if field in DECLARATION_TEXT:
+            value, problem = _check_contact(field, text)
+        else:
+            value, problem = check_field(field, text)
+        if problem:
+            problems.append(problem)
+        elif value is not None:
+            normalised[field] = _typed_text(value)
+    return {"values": normalised, "problems": problems}
+
+
+def _typed_text(value: Any) -> str:
+    """A checked value as the page writes it: a date of birth ``dd/mm/yyyy`` (``mm/yyyy``, ``yyyy``), a gender
+    ``male`` / ``female``, any other as it is."""
+    from ..cards.dates import format_birth_date
+    from ..cards.gender import Gender
+
+    if isinstance(value, tuple):
+        full, month, year = value
+        return format_birth_date(full, month, year, slashes=True)
+    if isinstance(value, Gender):
+        return value.value
+    return str(value)
+
+
+def _check_contact(field: str, text: str) -> tuple[str | None, dict[str, str] | None]:
+    """The phone number, e-mail address or office checked by the declaration's own rules."""
+    from ..declaration.contact import normalise_email, normalise_phone
+    from ..errors import UnknownOffice
+    from ..registration.offices import office_for
+
+    if not text.strip():
+        return None, None
+    if field == "office":
+        try:
+            return office_for(text).name, None
+        except UnknownOffice as error:
+            return None, {"field": "office", "kind": "unknown", "message": error.reason}
+    checked = normalise_phone(text) if field == "phone" else normalise_email(text)
+    if isinstance(checked, str):
+        return checked, None
+    return None, {"field": checked.field, "kind": checked.kind, "message": checked.message}
+
+
 def create_app(
     *,
     max_body_bytes: int = MAX_BODY_BYTES,
@@ -203,7 +274,7 @@ def create_app(
     from starlette.applications import Starlette
     from starlette.exceptions import HTTPException
     from starlette.middleware import Middleware
-    from starlette.responses import HTMLResponse
+    from starlette.responses import HTMLResponse, Response
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
@@ -324,15 +395,107 @@ def create_app(
             result["form"] = registration.to_form()
         return _json(result)
 
-    async def index(request: Request) -> Response:
-        from ..cards import tables
+    async def check_endpoint(request: Request) -> Response:
+        body = await read_body(request, max_body_bytes)
+        if media_type(request) != "application/json":
+            raise ApiError(415, "UnsupportedMediaType", 'send a JSON object {"field": "value", ...}')
+        data = _json_body(body)
+        if not isinstance(data, dict):
+            raise ApiError(422, "BadRequest", 'give a JSON object {"field": "value", ...}')
+        return _json(_check_typed(data))
 
-        # The 34 provinces of 1 July 2025, under the full name prefill() gives (``Tỉnh Thái Nguyên``).
-        provinces = {getattr(p, "full_name", p): getattr(p, "name", p)
-                     for p in getattr(tables, "PROVINCES_MERGED_2025", {}).values()}
-        options = "".join(f'<option value="{html.escape(full)}">{html.escape(full)}</option>'
-                          for full, _ in sorted(provinces.items(), key=lambda item: _vietnamese_order(item[1])))
-        page = (STATIC / "index.html").read_text(encoding="utf-8").replace("<!--PROVINCES-->", options)
+    async def offices_endpoint(request: Request) -> Response:
+        return _json({"offices": _offices()})
+
+    async def declaration_endpoint(request: Request) -> Response:
+        from ..cards.parsing import parse
+        from ..errors import VssidError
+        from .edits import TYPED_FIELDS, apply_edits
+
+        deadline = time.monotonic() + time_limit
+        check_only = _flag(request, "check")
+        body = await read_body(request, max_body_bytes)
+        if media_type(request) != "multipart/form-data":
+            raise ApiError(415, "UnsupportedMediaType", "send multipart/form-data (see /openapi.json)")
+        cards: list[tuple[str, str | bytes]] = []
+        photos: dict[str, bytes] = {}
+        texts: dict[str, str] = {}
+        typed: dict[str, str] = {}
+        for part in parse_multipart(body, request.headers["content-type"]):
+            if part.name == "image" and part.data:
+                cards.append(("image", part.data))
+            elif part.name == "payload":
+                cards.append(("payload", _payload_text(_utf8(part.data, "payload"), "payload")))
+            elif part.name in DECLARATION_PHOTOS:
+                if part.name in photos:
+                    raise ApiError(400, "BadRequest", f"give one {part.name!r}", field=part.name)
+                if part.data:
+                    photos[part.name] = part.data
+            elif part.name in DECLARATION_TEXT or part.name in TYPED_FIELDS:
+                text = _utf8(part.data, part.name)
+                if len(text) > MAX_PAYLOAD_CHARS:
+                    raise ApiError(422, "PayloadTooLong", f"a field has at most {MAX_PAYLOAD_CHARS} characters",
+                                   field=part.name)
+                (texts if part.name in DECLARATION_TEXT else typed)[part.name] = text
+            elif part.name != "image":
+                raise ApiError(400, "BadRequest", f"no multipart field {part.name!r} (see /openapi.json)")
+        if not cards:
+            raise ApiError(422, "NoCard", "give the cards: their QR payloads ('payload') or photos ('image')",
+                           field="payload")
+        if len(cards) > MAX_PREFILL_INPUTS:
+            raise ApiError(400, "BadRequest", f"give at most {MAX_PREFILL_INPUTS} card images and payloads")
+        items: list[Any] = []
+        for _, value in cards:
+            if isinstance(value, str):
+                try:
+                    items.append(parse(value))
+                except VssidError as error:
+                    raise ApiError(422, type(error).__name__, error.reason, error.field) from None
+            else:
+                items.extend(await pool.run(deadline, _scan_image, value, False))
+
+        def build() -> Any:
+            from .. import declare
+            from ..errors import DeclarationError
+            from ..registration.merge import prefill
+
+            try:
+                registration = prefill(*items)
+            except VssidError as error:
+                raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) \
+                    from None
+            registration, problems = apply_edits(registration, typed)
+            try:
+                declaration = declare(
+                    registration, phone=texts.get("phone", ""), email=texts.get("email", ""),
+                    portrait=photos.get("portrait"), id_front=photos.get("id_front"), id_back=photos.get("id_back"),
+                    office=texts.get("office") or None, contact_address=typed.get("contact_address") or None)
+            except DeclarationError as error:
+                typed_wrong = {problem["field"] for problem in problems}  # its own problem says more than "missing"
+                problems.extend(dict(field=p.field, kind=p.kind, message=p.message) for p in error.problems
+                                if p.field not in typed_wrong)
+                return None, problems
+            return declaration, problems
+
+        declaration, problems = await pool.run(deadline, build)
+        if problems:
+            return _json({"error": {"type": "DeclarationError", "field": None,
+                                    "message": "the declaration has problems: see problems",
+                                    "problems": problems}}, 422)
+        if check_only:
+            return _json({"problems": []})
+        if "application/json" in request.headers.get("accept", ""):
+            return _json({"declaration": declaration.model_dump(mode="json"), "form": declaration.to_form()})
+        pdf = await pool.run(deadline, declaration.to_pdf)
+        return Response(pdf, media_type="application/pdf",
+                        headers={"content-disposition": 'attachment; filename="to-khai-bhxh.pdf"'})
+
+    async def index(request: Request) -> Response:
+        from .messages import catalogue_json
+
+        offices = json.dumps(_offices(), ensure_ascii=False).replace("<", "\\u003c").replace("&", "\\u0026")
+        page = (STATIC / "index.html").read_text(encoding="utf-8")
+        page = page.replace("<!--MESSAGES-->", catalogue_json(max_body_bytes)).replace("<!--OFFICES-->", offices)
         return HTMLResponse(page)
 
     async def healthz(request: Request) -> Response:
@@ -374,6 +537,9 @@ def create_app(
             Route("/api/scan", scan_endpoint, methods=["POST"]),
             Route("/api/parse", parse_endpoint, methods=["POST"]),
             Route("/api/prefill", prefill_endpoint, methods=["POST"]),
+            Route("/api/check", check_endpoint, methods=["POST"]),
+            Route("/api/declaration", declaration_endpoint, methods=["POST"]),
+            Route("/api/offices", offices_endpoint, methods=["GET"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(_Guard)],

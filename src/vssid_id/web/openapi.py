@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 description of the API, served at ``/openapi.json``.
 
-Written by hand (four routes), with the record and registration schemas
+Written by hand (seven routes), with the record and registration schemas
 generated from the pydantic models themselves so they cannot drift.
 """
 
@@ -24,9 +24,11 @@ def _model_schemas() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
     from ..cards.records import BhytRecord, CccdRecord
+    from ..declaration.declare import Declaration
     from ..registration.merge import Registration
+    from ..registration.offices import Office
 
-    models: list[Any] = [CccdRecord, BhytRecord, Registration]
+    models: list[Any] = [CccdRecord, BhytRecord, Registration, Office, Declaration]
     _, schema = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)
     defs: dict[str, Any] = schema.get("$defs", {})
     return defs
@@ -62,6 +64,23 @@ _SCAN = {
         },
     }}},
 }
+
+_PROBLEM = {"type": "object", "required": ["field", "kind", "message"], "properties": {
+    "field": {"type": "string", "description": "the field: phone, email, office, portrait, id_front, id_back, "
+                                               "full_name, bhxh_code, id_number, date_of_birth …"},
+    "kind": {"type": "string", "description": "a stable code: missing, invalid, not_mobile, no_face, unknown …"},
+    "message": {"type": "string", "description": "in English, for programs; never contains personal data"},
+}}
+_DECLARATION_ERROR = {"type": "object", "required": ["error"], "properties": {"error": {
+    "type": "object", "required": ["type", "problems"],
+    "properties": {"type": {"const": "DeclarationError"}, "field": {"type": "null"}, "message": {"type": "string"},
+                   "problems": {"type": "array", "items": _PROBLEM}}}}}
+_TYPED_FIELDS = {name: {"type": "string", "description": description} for name, description in (
+    ("full_name", "typed over the cards' name"), ("bhxh_code", "typed: 10 digits"),
+    ("id_number", "typed: the 12-digit CCCD number"), ("old_id_number", "typed: the CMND number (9 or 12 digits)"),
+    ("date_of_birth", "typed: dd/mm/yyyy, mm/yyyy or yyyy"), ("gender", "typed: male or female"),
+    ("address", "typed over the card's address"),
+    ("contact_address", "the contact address (default: the 2025 address, else the card's)"))}
 
 _MASK = {"name": "mask", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
          "description": "mask personal data as `vssid-scan` does by default"}
@@ -138,6 +157,52 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                                           "form": {"type": "object", "description": "to_form() (unmasked only)"},
                                       }}}}},
                               **_errors(400, 413, 415, 422, 503, 504)},
+            }},
+            "/api/check": {"post": {
+                "summary": "Check typed fields (as the person leaves each) with the library's rules",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {**_TYPED_FIELDS, "phone": {"type": "string"},
+                                                     "email": {"type": "string"}, "office": {"type": "string"}},
+                    "additionalProperties": False}}}},
+                "responses": {"200": {"description": "the normal forms of the valid values and the problems of "
+                                                     "the others",
+                                      "content": {"application/json": {"schema": {"type": "object", "properties": {
+                                          "values": {"type": "object", "additionalProperties": {"type": "string"}},
+                                          "problems": {"type": "array", "items": _PROBLEM}}}}}},
+                              **_errors(400, 413, 415, 422)},
+            }},
+            "/api/declaration": {"post": {
+                "summary": "Build the declaration (vssid_id.declare): the PDF, or its JSON with "
+                           "`Accept: application/json`",
+                "parameters": [{"name": "check", "in": "query", "required": False,
+                                "schema": {"type": "boolean", "default": False},
+                                "description": "only check: 200 `{\"problems\": []}` or the 422"}],
+                "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+                    "type": "object", "required": ["phone", "email", "portrait", "id_front", "id_back"],
+                    "properties": {
+                        "payload": {"type": "array", "items": {"type": "string"}, "description": "card QR texts"},
+                        "image": {"type": "array", "items": {"type": "string", "format": "binary"},
+                                  "description": "card photos to scan"},
+                        "phone": {"type": "string", "description": "a Vietnamese mobile number"},
+                        "email": {"type": "string"},
+                        "office": {"type": "string", "description": "an office or a province, old or new "
+                                                                   "(default: the address's)"},
+                        "portrait": {"type": "string", "format": "binary", "description": "ảnh chân dung 4x6"},
+                        "id_front": {"type": "string", "format": "binary"},
+                        "id_back": {"type": "string", "format": "binary"},
+                        **_TYPED_FIELDS}}}}},
+                "responses": {"200": {"description": "the declaration", "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}},
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "declaration": _ref("Declaration"), "form": {"type": "object"}}}}}},
+                    "422": {"description": "problems, each at its field (or not a card)", "content": {
+                        "application/json": {"schema": {"oneOf": [_DECLARATION_ERROR, _ref("Error")]}}}},
+                    **_errors(400, 413, 415, 503, 504)},
+            }},
+            "/api/offices": {"get": {
+                "summary": "The 34 receiving offices with the provinces they covered before July 2025",
+                "responses": {"200": {"description": "vssid_id.OFFICES", "content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"offices": {"type": "array", "items": _ref("Office")}}}}}}},
             }},
             "/healthz": {"get": {"summary": "Liveness", "responses": {"200": {"description": "ok"}}}},
         },
