@@ -28,19 +28,20 @@ flight, 504 over the time limit (see :mod:`.workers`).
 from __future__ import annotations
 
 import html
+import ipaddress
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..cards.text import MAX_PAYLOAD_CHARS
 from ..images.loading import DEFAULT_MAX_BYTES
-from .bodies import Part, media_type, parse_multipart, read_body
+from .bodies import MAX_TEXT_BODY_BYTES, Part, media_type, read_body, read_form
 from .problems import ApiError, error_body
-from .workers import WorkerPool
+from .workers import DEFAULT_PIXEL_BUDGET, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
     from starlette.applications import Starlette
@@ -53,7 +54,9 @@ __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURIT
 #: The body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both.
 MAX_BODY_BYTES = DEFAULT_MAX_BYTES
 
-#: Most inputs one /api/prefill request may carry.
+#: Most inputs (images and payloads) one /api/prefill request may carry: a
+#: registration needs two cards; more is refused before any is parsed or decoded
+#: (413 for multipart parts, 422 for a JSON list).
 MAX_PREFILL_INPUTS = 8
 
 #: Nothing but this origin: scripts, styles, images, camera frames and API
@@ -78,19 +81,53 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 logger = logging.getLogger("vssid_id.web")
 
-_ROUTE_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill"})
+def host_allowed(host: str | None, names: frozenset[str]) -> bool:
+    """Whether a ``Host`` header names this server (DNS rebinding guard).
+
+    Accepted: no header (HTTP/1.0; browsers always send one), any IP address
+    (``127.0.0.1:8000``, ``[::1]``, a LAN address: an attacker cannot rebind
+    an address, only a name), and the ``names`` (case-insensitive, port and
+    trailing dot ignored); ``"*"`` among the names accepts any host.
+    """
+    if host is None or "*" in names:
+        return True
+    host = host.strip().lower()
+    if host.startswith("["):  # [IPv6]:port
+        address, bracket, _ = host[1:].partition("]")
+        if not bracket:
+            return False
+        name = address
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return name.rstrip(".") in names
 
 
 class _Guard:
-    """Pure ASGI middleware: adds the security headers and logs one line per request.
+    """Pure ASGI middleware: Host check, security headers, one log line per request, no leaking 500s.
 
-    The line is ``METHOD PATH STATUS MILLISECONDS``. The path is logged only
-    when it is one of the app's own (a mistyped path could carry data): any
-    other is logged as ``-``; query strings and bodies are never logged.
+    * A ``Host`` header that does not name this server (:func:`host_allowed`)
+      is refused with 400 ``UnknownHost`` before any route runs.
+    * Every response gets the security headers (CSP, ``Cache-Control: no-store``, …);
+      a response sent before the request body has arrived gets ``Connection: close``
+      (the server then lingers, :mod:`.connections`, instead of draining a body it refused).
+    * The log line is ``METHOD PATH STATUS MILLISECONDS``. The path is logged only
+      when it is one of the app's own routes or static files, byte for byte (a
+      mistyped or crafted path can carry card data, CR, ESC, NUL or U+2028): any
+      other is logged as ``-``, as is a method outside HTTP's usual ones; query
+      strings and bodies are never logged.
+    * An exception that escapes a route becomes a JSON 500 here and its type
+      name is logged, never its message or traceback (they may hold card data).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None, known_paths: frozenset[str]) -> None:
         self.app = app
+        self.allowed_hosts = allowed_hosts
+        self.known_paths = known_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -98,21 +135,53 @@ class _Guard:
             return
         start = time.perf_counter()
         status = 500
+        started = False
+        framing = {name: value for name, value in scope["headers"] if name in (b"content-length", b"transfer-encoding")}
+        body_done = not framing or framing == {b"content-length": b"0"}
+
+        async def receive_tracked() -> Message:
+            nonlocal body_done
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            return message
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                status, started = message["status"], True
+                extra = [] if body_done else [(b"connection", b"close")]
+                message["headers"] = [*message.get("headers", []), *_HEADERS, *extra]
             await send(message)
 
         try:
-            await self.app(scope, receive, send_with_headers)
+            if self.allowed_hosts is not None:
+                host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
+                if not host_allowed(host, self.allowed_hosts):
+                    await _send_error(send_with_headers, 400, "UnknownHost",
+                                      "this server does not answer to that Host name (see vssid-serve --allow-host)")
+                    return
+            await self.app(scope, receive_tracked, send_with_headers)
+        except Exception as error:
+            logger.error("internal error: %s", type(error).__name__)
+            if not started:
+                await _send_error(send_with_headers, 500, "InternalError", "the server failed on this request")
         finally:
             path = scope["path"]
-            known = path in _ROUTE_PATHS or (path.startswith("/static/") and status < 400)
-            logger.info("%s %s %d %.1fms", scope["method"], path if known else "-", status,
+            known = path in self.known_paths and status != 404
+            method = scope["method"] if scope["method"] in _METHODS else "-"
+            logger.info("%s %s %d %.1fms", method, path if known else "-", status,
                         (time.perf_counter() - start) * 1000)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+async def _send_error(send: Send, status: int, type_: str, message: str) -> None:
+    body = json.dumps(error_body(type_, message)).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -195,8 +264,18 @@ def create_app(
     threads: int | None = None,
     max_pending: int | None = None,
     time_limit: float = 15.0,
+    pixel_budget: int = DEFAULT_PIXEL_BUDGET,
+    allowed_hosts: Iterable[str] | None = None,
+    cors_origins: Iterable[str] = (),
 ) -> Starlette:
-    """The application; the limits are described in :mod:`.workers` and :mod:`.bodies`."""
+    """The application; the limits are described in :mod:`.workers` and :mod:`.bodies`.
+
+    ``allowed_hosts``: the ``Host`` names to answer besides IP addresses (see
+    :func:`host_allowed`); ``None`` checks no Host header (an app mounted behind
+    a proxy that checks it, or in process); ``vssid-serve`` always gives its
+    list. ``cors_origins``: the origins whose pages may read the API's answers
+    (CORS); none by default, so no ``Access-Control-*`` header is ever sent.
+    """
     from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
 
@@ -207,17 +286,25 @@ def create_app(
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    pool = WorkerPool(threads, max_pending, time_limit)
+    pool = WorkerPool(threads, max_pending, time_limit, pixel_budget)
+
+    async def decode(deadline: float, image: bytes, find_all: bool) -> list[Any]:
+        """The image's scan results, admitted to the decode pool by its pixels (see :mod:`.workers`)."""
+        from ..images.loading import header_pixels
+
+        pixels = await pool.run_light(deadline, header_pixels, image)
+        return await pool.run(deadline, _scan_image, image, find_all, pixels=pixels or 0)
 
     async def image_from(request: Request) -> bytes:
-        body = await read_body(request, max_body_bytes)
         if media_type(request) == "multipart/form-data":
-            parts = parse_multipart(body, request.headers["content-type"])
+            parts = await read_form(request, max_body_bytes)
             images = [part for part in parts if part.name == "image"]
             if len(images) != 1:
                 raise ApiError(400, "BadRequest", "give exactly one multipart field 'image' "
                                "(/api/prefill takes several)", field="image")
             body = images[0].data
+        else:
+            body = await read_body(request, max_body_bytes)
         if not body:
             raise ApiError(400, "BadRequest", "the request holds no image", field="image")
         return body
@@ -226,7 +313,7 @@ def create_app(
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
         image = await image_from(request)
-        results = await pool.run(deadline, _scan_image, image, find_all)
+        results = await decode(deadline, image, find_all)
         return _json(_scan_json(results, mask))
 
     async def parse_endpoint(request: Request) -> Response:
@@ -235,7 +322,7 @@ def create_app(
         from ..scanning.report import error_dict, record_dict
 
         mask = _flag(request, "mask")
-        body = await read_body(request, max_body_bytes)
+        body = await read_body(request, min(max_body_bytes, MAX_TEXT_BODY_BYTES))
         kind = media_type(request)
         if kind == "application/json":
             data = _json_body(body)
@@ -253,11 +340,11 @@ def create_app(
         return _json({"record": record_dict(record, mask=mask)})
 
     async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes]]:
-        body = await read_body(request, max_body_bytes)
         kind = media_type(request)
         inputs: list[tuple[str, str | bytes]] = []
         if kind == "multipart/form-data":
-            parts: list[Part] = parse_multipart(body, request.headers["content-type"])
+            # Refused (413) at the part too many, before the rest of the body is read.
+            parts: list[Part] = await read_form(request, max_body_bytes, max_parts=MAX_PREFILL_INPUTS)
             for part in parts:
                 if part.name == "image":
                     if not part.data:
@@ -268,10 +355,13 @@ def create_app(
                 else:
                     raise ApiError(400, "BadRequest", "the multipart fields are 'image' and 'payload'")
         elif kind == "application/json":
-            data = _json_body(body)
+            data = _json_body(await read_body(request, min(max_body_bytes, MAX_TEXT_BODY_BYTES)))
             payloads = data.get("payloads") if isinstance(data, dict) else None
             if not isinstance(payloads, list):
                 raise ApiError(422, "BadRequest", 'give a JSON object {"payloads": ["...", "..."]}',
+                               field="payloads")
+            if len(payloads) > MAX_PREFILL_INPUTS:  # before a single one is looked at
+                raise ApiError(422, "TooManyInputs", f"give at most {MAX_PREFILL_INPUTS} images and payloads",
                                field="payloads")
             inputs = [("payload", _payload_text(value, "payloads")) for value in payloads]
         else:
@@ -279,8 +369,6 @@ def create_app(
                            "send multipart/form-data (fields 'image', 'payload') or JSON {\"payloads\": [...]}")
         if not inputs:
             raise ApiError(400, "BadRequest", "give at least one image or payload")
-        if len(inputs) > MAX_PREFILL_INPUTS:
-            raise ApiError(400, "BadRequest", f"give at most {MAX_PREFILL_INPUTS} images and payloads")
         return inputs
 
     async def prefill_endpoint(request: Request) -> Response:
@@ -300,7 +388,7 @@ def create_app(
                 except VssidError as error:
                     raise ApiError(422, type(error).__name__, f"{where}: {error.reason}", error.field) from None
                 continue
-            results = await pool.run(deadline, _scan_image, value, find_all)
+            results = await decode(deadline, value, find_all)
             if not results:
                 raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
@@ -313,7 +401,7 @@ def create_app(
             except VssidError as error:  # no card among the codes read, two different cards of one kind
                 raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
 
-        registration = await pool.run(deadline, merge)
+        registration = await pool.run_light(deadline, merge)  # no decode slot: payloads wait for no image
         result: dict[str, Any] = {}
         if mask:
             from ..registration import mask_registration
@@ -366,6 +454,20 @@ def create_app(
         finally:
             pool.shutdown()
 
+    known_paths = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill"}
+                            | {f"/static/{p.name}" for p in STATIC.iterdir() if p.is_file()})
+    hosts = None if allowed_hosts is None else frozenset(h.lower().rstrip(".") for h in allowed_hosts)
+    middleware = [Middleware(_Guard, allowed_hosts=hosts, known_paths=known_paths)]
+    origins = list(cors_origins)
+    if origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                                     allow_headers=["Content-Type"], max_age=600))
+
+    async def no_static_index(request: Request) -> Response:
+        raise HTTPException(404)
+
     app = Starlette(
         routes=[
             Route("/", index, methods=["GET"]),
@@ -374,11 +476,14 @@ def create_app(
             Route("/api/scan", scan_endpoint, methods=["POST"]),
             Route("/api/parse", parse_endpoint, methods=["POST"]),
             Route("/api/prefill", prefill_endpoint, methods=["POST"]),
+            # "/static" alone would redirect to http://<Host>/static/: a plain 404 instead.
+            Route("/static", no_static_index, methods=["GET", "HEAD"]),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
-        middleware=[Middleware(_Guard)],
+        middleware=middleware,
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: internal_error},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
     app.state.pool = pool
     return app
