@@ -225,7 +225,7 @@ def load_image(
     )
 
 
-def header_pixels(data: bytes) -> int | None:
+def header_pixels(data: bytes | bytearray) -> int | None:
     """The pixels :func:`load_image` counts for encoded ``data``, read from its header alone.
 
     No pixel is decoded: for callers that budget memory before loading (the

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..cards.text import MAX_PAYLOAD_CHARS
 from ..images.loading import DEFAULT_MAX_BYTES
-from .bodies import MAX_TEXT_BODY_BYTES, Part, media_type, read_body, read_form
+from .bodies import MAX_TEXT_BODY_BYTES, Part, media_type, read_body, read_form, read_large_body
 from .problems import ApiError, error_body
 from .workers import DEFAULT_PIXEL_BUDGET, WorkerPool
 
@@ -212,7 +212,7 @@ def _payload_text(value: Any, field: str) -> str:
     return value
 
 
-def _utf8(data: bytes, field: str) -> str:
+def _utf8(data: bytes | bytearray, field: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -234,7 +234,7 @@ def _vietnamese_order(name: str) -> tuple[str, str]:
     return bare.replace("Đ", "D").replace("đ", "d").casefold(), name
 
 
-def _scan_image(image: bytes, find_all: bool) -> list[Any]:
+def _scan_image(image: bytes | bytearray, find_all: bool) -> list[Any]:
     """Runs in a worker thread: decode and parse, every failure as an :class:`ApiError`."""
     from ..errors import VssidError
     from ..scanning.scanner import scan
@@ -288,14 +288,14 @@ def create_app(
 
     pool = WorkerPool(threads, max_pending, time_limit, pixel_budget)
 
-    async def decode(deadline: float, image: bytes, find_all: bool) -> list[Any]:
+    async def decode(deadline: float, image: bytes | bytearray, find_all: bool) -> list[Any]:
         """The image's scan results, admitted to the decode pool by its pixels (see :mod:`.workers`)."""
         from ..images.loading import header_pixels
 
         pixels = await pool.run_light(deadline, header_pixels, image)
         return await pool.run(deadline, _scan_image, image, find_all, pixels=pixels or 0)
 
-    async def image_from(request: Request) -> bytes:
+    async def image_from(request: Request) -> bytes | bytearray:
         if media_type(request) == "multipart/form-data":
             parts = await read_form(request, max_body_bytes)
             images = [part for part in parts if part.name == "image"]
@@ -304,7 +304,7 @@ def create_app(
                                "(/api/prefill takes several)", field="image")
             body = images[0].data
         else:
-            body = await read_body(request, max_body_bytes)
+            body = await read_large_body(request, max_body_bytes)
         if not body:
             raise ApiError(400, "BadRequest", "the request holds no image", field="image")
         return body
@@ -339,9 +339,9 @@ def create_app(
             return _json({"error": error_dict(error)}, 422)
         return _json({"record": record_dict(record, mask=mask)})
 
-    async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes]]:
+    async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes | bytearray]]:
         kind = media_type(request)
-        inputs: list[tuple[str, str | bytes]] = []
+        inputs: list[tuple[str, str | bytes | bytearray]] = []
         if kind == "multipart/form-data":
             # Refused (413) at the part too many, before the rest of the body is read.
             parts: list[Part] = await read_form(request, max_body_bytes, max_parts=MAX_PREFILL_INPUTS)
