@@ -98,9 +98,10 @@ def read_all(sock: socket.socket, limit: float = 10.0) -> bytes:
 # --- issue 18 item 7: an over-cap body reaches Python clients as a 413 -------------------------
 
 
-def test_urllib_httpclient_and_httpx_read_the_413_of_an_over_cap_body() -> None:
-    """Before: urllib got ``Connection reset by peer`` (the server closed with the body unread)."""
+def test_urllib_requests_httpclient_and_httpx_read_the_413_of_an_over_cap_body() -> None:
+    """Before: urllib and requests got ``Connection reset by peer`` (the server closed with the body unread)."""
     import httpx2 as httpx
+    import requests
 
     body = b"\0" * 20_000_000
     with serving(create_app(max_body_bytes=1_000_000)) as port:
@@ -119,6 +120,11 @@ def test_urllib_httpclient_and_httpx_read_the_413_of_an_over_cap_body() -> None:
         connection.close()
         answer = httpx.post(url, content=body, timeout=30)
         assert answer.status_code == 413 and answer.json()["error"]["type"] == "BodyTooLarge"
+        with requests.Session() as session:
+            for _ in range(2):  # the session's pooled connection is dropped after the 413, not reused broken
+                refused_again = session.post(url, data=body, headers={"Content-Type": "image/jpeg"}, timeout=30)
+                assert refused_again.status_code == 413
+                assert refused_again.json()["error"]["type"] == "BodyTooLarge"
         # The server still serves.
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
 
