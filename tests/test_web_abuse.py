@@ -550,3 +550,34 @@ def test_multipart_parsed_in_any_chunks_equals_parsed_whole(parts: list[tuple[st
         return parser.close()
 
     assert _outcome(in_chunks) == _outcome(lambda: parse_multipart(body, content_type, max_parts))
+
+
+def test_the_bodies_in_progress_share_a_byte_budget() -> None:
+    """Concurrent uploads cannot hold more than the budget: past it, 503 before the body is read."""
+    app = create_app(max_body_bytes=800_000, body_budget=1_000_000)
+    with serving(app) as port, socket.create_connection(("127.0.0.1", port)) as holder:
+        holder.sendall(b"POST /api/scan HTTP/1.1\r\nHost: t\r\nContent-Length: 700000\r\n\r\n" + b"\0" * 1000)
+        time.sleep(0.3)
+        with socket.create_connection(("127.0.0.1", port)) as sock:  # declared: refused from its header
+            sock.sendall(b"POST /api/scan HTTP/1.1\r\nHost: t\r\nContent-Length: 700000\r\n\r\n")
+            answer = read_all(sock, 5)
+        assert answer.startswith(b"HTTP/1.1 503 ") and b"retry-after: 1" in answer.lower()
+        with socket.create_connection(("127.0.0.1", port)) as sock:  # chunked: refused once its count passes
+            sock.sendall(b"POST /api/scan HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n")
+            try:
+                for _ in range(20):
+                    sock.sendall(b"%x\r\n%s\r\n" % (65536, b"\0" * 65536))
+            except OSError:
+                pass
+            assert read_all(sock, 5).startswith(b"HTTP/1.1 503 ")
+        # Over the cap is still 413, not 503, however large the declared length.
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"POST /api/scan HTTP/1.1\r\nHost: t\r\nContent-Length: 900000000\r\n\r\n")
+            assert read_all(sock, 5).startswith(b"HTTP/1.1 413 ")
+        holder.sendall(b"\0" * 699_000)  # the held upload ends: its bytes are released
+        assert read_all(holder, 10).startswith(b"HTTP/1.1 422 ")
+        with socket.create_connection(("127.0.0.1", port)) as sock:
+            sock.sendall(b"POST /api/scan HTTP/1.1\r\nHost: t\r\nContent-Length: 700000\r\nConnection: close\r\n\r\n"
+                         + b"\0" * 700_000)
+            assert read_all(sock, 10).startswith(b"HTTP/1.1 422 ")
+    assert app.state.pool.pending == 0

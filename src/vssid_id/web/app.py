@@ -54,6 +54,11 @@ __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURIT
 #: The body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both.
 MAX_BODY_BYTES = DEFAULT_MAX_BYTES
 
+#: The request bodies being received or held, all requests together: five at
+#: the body cap. With the decode pool's pixel budget this bounds the memory
+#: that concurrent uploads can take (docs/benchmarks.md, "vssid-serve under abuse").
+MAX_BODY_BYTES_IN_FLIGHT = 256 * 1024 * 1024
+
 #: Most inputs (images and payloads) one /api/prefill request may carry: a
 #: registration needs two cards; more is refused before any is parsed or decoded
 #: (413 for multipart parts, 422 for a JSON list).
@@ -120,14 +125,22 @@ class _Guard:
       mistyped or crafted path can carry card data, CR, ESC, NUL or U+2028): any
       other is logged as ``-``, as is a method outside HTTP's usual ones; query
       strings and bodies are never logged.
+    * The bodies of the requests in progress hold at most ``body_budget`` bytes
+      together (:data:`MAX_BODY_BYTES_IN_FLIGHT`): a request whose
+      ``Content-Length`` does not fit gets 503 (``Retry-After: 1``) before its
+      body is read, a chunked one as soon as its count passes the budget.
     * An exception that escapes a route becomes a JSON 500 here and its type
       name is logged, never its message or traceback (they may hold card data).
     """
 
-    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None, known_paths: frozenset[str]) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None, known_paths: frozenset[str],
+                 body_budget: int, body_cap: int) -> None:
         self.app = app
+        self.body_cap = body_cap
         self.allowed_hosts = allowed_hosts
         self.known_paths = known_paths
+        self.body_budget = body_budget
+        self.body_bytes = 0  # bytes of the bodies of the requests in progress (declared or counted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -138,12 +151,23 @@ class _Guard:
         started = False
         framing = {name: value for name, value in scope["headers"] if name in (b"content-length", b"transfer-encoding")}
         body_done = not framing or framing == {b"content-length": b"0"}
+        declared = framing.get(b"content-length", b"")
+        # A declared body over the cap is refused (413) before it is read: it holds nothing.
+        held = int(declared) if declared.isdigit() and b"transfer-encoding" not in framing else 0
+        held = held if held <= self.body_cap else 0
+        counted = 0
 
         async def receive_tracked() -> Message:
-            nonlocal body_done
+            nonlocal body_done, counted, held
             message = await receive()
             if message["type"] != "http.request" or not message.get("more_body", False):
                 body_done = True
+            counted += len(message.get("body", b""))
+            if counted > held:  # chunked (or a lying Content-Length): held as counted
+                self.body_bytes += counted - held
+                held = counted
+                if self.body_bytes > self.body_budget:
+                    raise _body_budget_full(self.body_bytes)
             return message
 
         async def send_with_headers(message: Message) -> None:
@@ -154,6 +178,7 @@ class _Guard:
                 message["headers"] = [*message.get("headers", []), *_HEADERS, *extra]
             await send(message)
 
+        self.body_bytes += held
         try:
             if self.allowed_hosts is not None:
                 host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
@@ -161,12 +186,17 @@ class _Guard:
                     await _send_error(send_with_headers, 400, "UnknownHost",
                                       "this server does not answer to that Host name (see vssid-serve --allow-host)")
                     return
+            if held and self.body_bytes > self.body_budget:
+                full = _body_budget_full(self.body_bytes - held)
+                await _send_error(send_with_headers, full.status, full.type, full.message, full.headers)
+                return
             await self.app(scope, receive_tracked, send_with_headers)
         except Exception as error:
             logger.error("internal error: %s", type(error).__name__)
             if not started:
                 await _send_error(send_with_headers, 500, "InternalError", "the server failed on this request")
         finally:
+            self.body_bytes -= held
             path = scope["path"]
             known = path in self.known_paths and status != 404
             method = scope["method"] if scope["method"] in _METHODS else "-"
@@ -177,11 +207,18 @@ class _Guard:
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
-async def _send_error(send: Send, status: int, type_: str, message: str) -> None:
+async def _send_error(send: Send, status: int, type_: str, message: str,
+                      headers: Mapping[str, str] | None = None) -> None:
     body = json.dumps(error_body(type_, message)).encode()
     await send({"type": "http.response.start", "status": status, "headers": [
-        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())]})
     await send({"type": "http.response.body", "body": body})
+
+
+def _body_budget_full(in_flight: int) -> ApiError:
+    return ApiError(503, "ServerBusy", f"{in_flight / 2**20:.0f} MiB of request bodies are already being "
+                    "received; retry in a moment", headers={"Retry-After": "1"})
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -265,6 +302,7 @@ def create_app(
     max_pending: int | None = None,
     time_limit: float = 15.0,
     pixel_budget: int = DEFAULT_PIXEL_BUDGET,
+    body_budget: int = MAX_BODY_BYTES_IN_FLIGHT,
     allowed_hosts: Iterable[str] | None = None,
     cors_origins: Iterable[str] = (),
 ) -> Starlette:
@@ -457,7 +495,8 @@ def create_app(
     known_paths = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill"}
                             | {f"/static/{p.name}" for p in STATIC.iterdir() if p.is_file()})
     hosts = None if allowed_hosts is None else frozenset(h.lower().rstrip(".") for h in allowed_hosts)
-    middleware = [Middleware(_Guard, allowed_hosts=hosts, known_paths=known_paths)]
+    middleware = [Middleware(_Guard, allowed_hosts=hosts, known_paths=known_paths,
+                               body_budget=body_budget, body_cap=max_body_bytes)]
     origins = list(cors_origins)
     if origins:
         from starlette.middleware.cors import CORSMiddleware
