@@ -19,10 +19,14 @@ unless ``?mask=true``; nothing is stored; the log holds one line per request
 every response carries a Content-Security-Policy that allows no other host.
 
 Bad input gets a 4xx with ``{"error": {"type", "field", "message"}}`` (see
-:mod:`.problems`); statuses: 400 malformed request, 404/405 no such route,
-413 body over the cap, 415 unsupported Content-Type, 422 the content is not a
-card (unreadable image, no QR code, invalid payload), 503 too many decodes in
-flight, 504 over the time limit (see :mod:`.workers`).
+:mod:`.problems`); statuses: 400 malformed request or a ``Host`` this server
+does not answer to (``UnknownHost``), 404/405 no such route, 408 a body that
+arrived too slowly (:mod:`.connections`), 413 body over the cap or too many
+multipart parts, 415 unsupported Content-Type, 422 the content is not a card
+(unreadable image, no QR code, invalid payload) or too many payloads, 503 too
+many decodes, image pixels or body bytes in flight, 504 over the time limit
+(see :mod:`.workers`). No ``Access-Control-*`` header is sent unless origins
+are configured (``cors_origins``); no redirect is ever sent.
 """
 
 from __future__ import annotations
