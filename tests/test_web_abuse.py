@@ -581,3 +581,14 @@ def test_the_bodies_in_progress_share_a_byte_budget() -> None:
                          + b"\0" * 700_000)
             assert read_all(sock, 10).startswith(b"HTTP/1.1 422 ")
     assert app.state.pool.pending == 0
+
+
+def test_pipelined_requests_are_answered_and_not_cut_by_the_header_timeout() -> None:
+    cccd = synthetic_cccd_record(random.Random(31))
+    payload = cccd.to_payload().encode()
+    with serving(create_app()) as port, socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n"
+                     b"POST /api/parse HTTP/1.1\r\nHost: t\r\nContent-Type: text/plain\r\n"
+                     b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(payload), payload))
+        answer = read_all(sock, 10)
+    assert answer.count(b"HTTP/1.1 200 OK") == 2 and cccd.id_number.encode() in answer

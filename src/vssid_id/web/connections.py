@@ -171,10 +171,15 @@ def protocol_class(timeouts: Timeouts) -> type[H11Protocol]:
             if self.conn.their_state is h11.SEND_BODY and not self._closing:
                 # Answered before the body arrived: close (lingering), no unbounded drain.
                 self.transport.close()
-            super().on_response_complete()
+            super().on_response_complete()  # may start a pipelined request already received
             if not self._closing and not self.transport.is_closing():
                 self._cancel("body_idle", "body_total")
-                self._arm("header", self.limits.header, self._header_timeout)
+                if self.conn.their_state is h11.IDLE:  # the next request's headers: their clock starts
+                    self._arm("header", self.limits.header, self._header_timeout)
+                elif self.conn.their_state is h11.SEND_BODY:
+                    self._cancel("header")
+                    self._arm("body_total", self.limits.body_total, self._body_timeout)
+                    self._arm("body_idle", self.limits.body_idle, self._body_idle_timeout)
 
         def connection_lost(self, exc: Exception | None) -> None:
             self._closing = True
