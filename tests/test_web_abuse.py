@@ -592,3 +592,21 @@ def test_pipelined_requests_are_answered_and_not_cut_by_the_header_timeout() -> 
                      b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(payload), payload))
         answer = read_all(sock, 10)
     assert answer.count(b"HTTP/1.1 200 OK") == 2 and cccd.id_number.encode() in answer
+
+
+def test_header_pixels_reads_sizes_of_card_photo_formats_only() -> None:
+    from PIL import Image
+
+    from vssid_id.images.loading import header_pixels
+
+    def encoded(kind: str, size: tuple[int, int]) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", size, "white").save(buffer, kind)
+        return buffer.getvalue()
+
+    assert header_pixels(encoded("PNG", (300, 200))) == 300 * 200
+    assert header_pixels(bytearray(encoded("JPEG", (100, 10)))) == 100 * 64  # a side under 64 counts as 64
+    assert header_pixels(huge_png(7000, 7000)) == 49_000_000
+    eps = b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 7000 7000\n{ } loop showpage\n"
+    for other in (eps, encoded("ICO", (64, 64)), b"", b"\0" * 100):
+        assert header_pixels(other) is None

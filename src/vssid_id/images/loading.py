@@ -84,6 +84,12 @@ MIN_COUNTED_SIDE = 64
 
 ColorOrder = Literal["bgr", "rgb"]
 
+#: The formats a card photo comes in, by Pillow's names: the only ones
+#: :func:`header_pixels` opens (EPS, PostScript, WMF/EMF and the other plugins
+#: are attack surface; EPS runs Ghostscript when loaded). (The hardening
+#: branch makes :func:`load_image` open only these too, under the same name.)
+CARD_PHOTO_FORMATS = ("JPEG", "HEIF", "PNG", "WEBP", "BMP", "GIF", "TIFF", "PPM")
+
 _CHUNK = 1 << 20  # bytes per read from a stream
 _BLOCK_PIXELS = 1 << 20  # pixels per block when converting in steps
 
@@ -231,13 +237,14 @@ def header_pixels(data: bytes | bytearray) -> int | None:
     No pixel is decoded: for callers that budget memory before loading (the
     server admits decodes by their pixels, :mod:`vssid_id.web.workers`). A
     side shorter than 64 pixels counts as 64, as in the pixel cap. ``None``
-    when no opener of the loader recognises the data (loading it fails too).
+    when the data is not in one of :data:`CARD_PHOTO_FORMATS` or its header is
+    unreadable (no plugin of another format runs).
     """
     from PIL import Image
 
     _register_heif()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with Image.open(io.BytesIO(data), formats=CARD_PHOTO_FORMATS) as image:
             width, height = int(image.size[0]), int(image.size[1])
     except Exception:  # unrecognised or corrupt: load_image refuses it with the precise error
         return None
