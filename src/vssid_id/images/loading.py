@@ -79,7 +79,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from PIL import Image as PILImage
 
-__all__ = ["CARD_PHOTO_FORMATS", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "load_image", "read_limited"]
+__all__ = ["CARD_PHOTO_FORMATS", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "load_image", "read_limited",
+           "header_pixels"]
 
 #: Default pixel limit: 50 megapixels, above the full resolution of 48 and 50
 #: megapixel phone cameras, and what loading can hold in about 0.5 GB.
@@ -247,6 +248,26 @@ def load_image(
         f"cannot read an image from {type(source).__name__}: give a path, bytes, "
         "a binary file, a PIL image or a numpy array"
     )
+
+
+def header_pixels(data: bytes | bytearray) -> int | None:
+    """The pixels :func:`load_image` counts for encoded ``data``, read from its header alone.
+
+    No pixel is decoded: for callers that budget memory before loading (the
+    server admits decodes by their pixels, :mod:`vssid_id.web.workers`). A
+    side shorter than 64 pixels counts as 64, as in the pixel cap. ``None``
+    when the data is not in one of :data:`CARD_PHOTO_FORMATS` or its header is
+    unreadable (no plugin of another format runs).
+    """
+    from PIL import Image
+
+    _register_heif()
+    try:
+        with Image.open(io.BytesIO(data), formats=CARD_PHOTO_FORMATS) as image:
+            width, height = int(image.size[0]), int(image.size[1])
+    except Exception:  # unrecognised or corrupt: load_image refuses it with the precise error
+        return None
+    return max(width, MIN_COUNTED_SIDE) * max(height, MIN_COUNTED_SIDE)
 
 
 def _from_bytes(data: bytes, max_pixels: int, name: str) -> np.ndarray:

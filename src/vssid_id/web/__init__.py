@@ -6,7 +6,9 @@ at ``/openapi.json`` (README.md, section "vssid-serve").
 
 Modules: :mod:`.app` (the Starlette application, :func:`~.app.create_app`),
 :mod:`.bodies` (request bodies read under a byte cap, multipart parsed in
-memory), :mod:`.workers` (decoding off the event loop, bounded and timed),
+memory as it streams in), :mod:`.workers` (decoding off the event loop,
+bounded by count, pixels and time; payload work apart), :mod:`.connections`
+(read timeouts and the lingering close of the HTTP connections),
 :mod:`.openapi` (the API description), :mod:`.server` (the console script).
 
 Importing this package imports nothing from the web stack, so the console

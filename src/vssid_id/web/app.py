@@ -25,27 +25,32 @@ unless ``?mask=true``; nothing is stored; the log holds one line per request
 every response carries a Content-Security-Policy that allows no other host.
 
 Bad input gets a 4xx with ``{"error": {"type", "field", "message"}}`` (see
-:mod:`.problems`); statuses: 400 malformed request, 404/405 no such route,
-413 body over the cap, 415 unsupported Content-Type, 422 the content is not a
-card (unreadable image, no QR code, invalid payload), 503 too many decodes in
-flight, 504 over the time limit (see :mod:`.workers`).
+:mod:`.problems`); statuses: 400 malformed request or a ``Host`` this server
+does not answer to (``UnknownHost``), 404/405 no such route, 408 a body that
+arrived too slowly (:mod:`.connections`), 413 body over the cap or too many
+multipart parts, 415 unsupported Content-Type, 422 the content is not a card
+(unreadable image, no QR code, invalid payload) or too many payloads, 503 too
+many decodes, image pixels or body bytes in flight, 504 over the time limit
+(see :mod:`.workers`). No ``Access-Control-*`` header is sent unless origins
+are configured (``cors_origins``); no redirect is ever sent.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..cards.text import MAX_PAYLOAD_CHARS
 from ..images.loading import DEFAULT_MAX_BYTES
-from .bodies import Part, media_type, parse_multipart, read_body
+from .bodies import MAX_TEXT_BODY_BYTES, Part, media_type, read_body, read_form, read_large_body
 from .problems import ApiError, error_body
-from .workers import WorkerPool
+from .workers import DEFAULT_PIXEL_BUDGET, WorkerPool
 
 if TYPE_CHECKING:  # pragma: no cover
     from starlette.applications import Starlette
@@ -58,7 +63,14 @@ __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURIT
 #: The body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both.
 MAX_BODY_BYTES = DEFAULT_MAX_BYTES
 
-#: Most inputs one /api/prefill request may carry.
+#: The request bodies being received or held, all requests together: five at
+#: the body cap. With the decode pool's pixel budget this bounds the memory
+#: that concurrent uploads can take (docs/benchmarks.md, "vssid-serve under abuse").
+MAX_BODY_BYTES_IN_FLIGHT = 256 * 1024 * 1024
+
+#: Most inputs (images and payloads) one /api/prefill request may carry: a
+#: registration needs two cards; more is refused before any is parsed or decoded
+#: (413 for multipart parts, 422 for a JSON list).
 MAX_PREFILL_INPUTS = 8
 
 #: Nothing but this origin: scripts, styles, images, camera frames and API
@@ -83,20 +95,61 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 logger = logging.getLogger("vssid_id.web")
 
-_ROUTE_PATHS = frozenset({"/", "/healthz", "/openapi.json", "/api/scan", "/api/parse", "/api/prefill",
-                          "/api/check", "/api/declaration", "/api/offices"})
+def host_allowed(host: str | None, names: frozenset[str]) -> bool:
+    """Whether a ``Host`` header names this server (DNS rebinding guard).
+
+    Accepted: no header (HTTP/1.0; browsers always send one), any IP address
+    (``127.0.0.1:8000``, ``[::1]``, a LAN address: an attacker cannot rebind
+    an address, only a name), and the ``names`` (case-insensitive, port and
+    trailing dot ignored); ``"*"`` among the names accepts any host.
+    """
+    if host is None or "*" in names:
+        return True
+    host = host.strip().lower()
+    if host.startswith("["):  # [IPv6]:port
+        address, bracket, _ = host[1:].partition("]")
+        if not bracket:
+            return False
+        name = address
+    else:
+        name = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return name.rstrip(".") in names
 
 
 class _Guard:
-    """Pure ASGI middleware: adds the security headers and logs one line per request.
+    """Pure ASGI middleware: Host check, security headers, one log line per request, no leaking 500s.
 
-    The line is ``METHOD PATH STATUS MILLISECONDS``. The path is logged only
-    when it is one of the app's own (a mistyped path could carry data): any
-    other is logged as ``-``; query strings and bodies are never logged.
+    * A ``Host`` header that does not name this server (:func:`host_allowed`)
+      is refused with 400 ``UnknownHost`` before any route runs.
+    * Every response gets the security headers (CSP, ``Cache-Control: no-store``, …);
+      a response sent before the request body has arrived gets ``Connection: close``
+      (the server then lingers, :mod:`.connections`, instead of draining a body it refused).
+    * The log line is ``METHOD PATH STATUS MILLISECONDS``. The path is logged only
+      when it is one of the app's own routes or static files, byte for byte (a
+      mistyped or crafted path can carry card data, CR, ESC, NUL or U+2028): any
+      other is logged as ``-``, as is a method outside HTTP's usual ones; query
+      strings and bodies are never logged.
+    * The bodies of the requests in progress hold at most ``body_budget`` bytes
+      together (:data:`MAX_BODY_BYTES_IN_FLIGHT`): a request whose
+      ``Content-Length`` does not fit gets 503 (``Retry-After: 1``) before its
+      body is read, a chunked one as soon as its count passes the budget.
+    * An exception that escapes a route becomes a JSON 500 here and its type
+      name is logged, never its message or traceback (they may hold card data).
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str] | None, known_paths: frozenset[str],
+                 body_budget: int, body_cap: int) -> None:
         self.app = app
+        self.body_cap = body_cap
+        self.allowed_hosts = allowed_hosts
+        self.known_paths = known_paths
+        self.body_budget = body_budget
+        self.body_bytes = 0  # bytes of the bodies of the requests in progress (declared or counted)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -104,21 +157,77 @@ class _Guard:
             return
         start = time.perf_counter()
         status = 500
+        started = False
+        framing = {name: value for name, value in scope["headers"] if name in (b"content-length", b"transfer-encoding")}
+        body_done = not framing or framing == {b"content-length": b"0"}
+        declared = framing.get(b"content-length", b"")
+        # A declared body over the cap is refused (413) before it is read: it holds nothing.
+        held = int(declared) if declared.isdigit() and b"transfer-encoding" not in framing else 0
+        held = held if held <= self.body_cap else 0
+        counted = 0
+
+        async def receive_tracked() -> Message:
+            nonlocal body_done, counted, held
+            message = await receive()
+            if message["type"] != "http.request" or not message.get("more_body", False):
+                body_done = True
+            counted += len(message.get("body", b""))
+            if counted > held:  # chunked (or a lying Content-Length): held as counted
+                self.body_bytes += counted - held
+                held = counted
+                if self.body_bytes > self.body_budget:
+                    raise _body_budget_full(self.body_bytes)
+            return message
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
             if message["type"] == "http.response.start":
-                status = message["status"]
-                message["headers"] = [*message.get("headers", []), *_HEADERS]
+                status, started = message["status"], True
+                extra = [] if body_done else [(b"connection", b"close")]
+                message["headers"] = [*message.get("headers", []), *_HEADERS, *extra]
             await send(message)
 
+        self.body_bytes += held
         try:
-            await self.app(scope, receive, send_with_headers)
+            if self.allowed_hosts is not None:
+                host = next((value.decode("latin-1") for name, value in scope["headers"] if name == b"host"), None)
+                if not host_allowed(host, self.allowed_hosts):
+                    await _send_error(send_with_headers, 400, "UnknownHost",
+                                      "this server does not answer to that Host name (see vssid-serve --allow-host)")
+                    return
+            if held and self.body_bytes > self.body_budget:
+                full = _body_budget_full(self.body_bytes - held)
+                await _send_error(send_with_headers, full.status, full.type, full.message, full.headers)
+                return
+            await self.app(scope, receive_tracked, send_with_headers)
+        except Exception as error:
+            logger.error("internal error: %s", type(error).__name__)
+            if not started:
+                await _send_error(send_with_headers, 500, "InternalError", "the server failed on this request")
         finally:
+            self.body_bytes -= held
             path = scope["path"]
-            known = path in _ROUTE_PATHS or (path.startswith("/static/") and status < 400)
-            logger.info("%s %s %d %.1fms", scope["method"], path if known else "-", status,
+            known = path in self.known_paths and status != 404
+            method = scope["method"] if scope["method"] in _METHODS else "-"
+            logger.info("%s %s %d %.1fms", method, path if known else "-", status,
                         (time.perf_counter() - start) * 1000)
+
+
+_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
+async def _send_error(send: Send, status: int, type_: str, message: str,
+                      headers: Mapping[str, str] | None = None) -> None:
+    body = json.dumps(error_body(type_, message)).encode()
+    await send({"type": "http.response.start", "status": status, "headers": [
+        (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _body_budget_full(in_flight: int) -> ApiError:
+    return ApiError(503, "ServerBusy", f"{in_flight / 2**20:.0f} MiB of request bodies are already being "
+                    "received; retry in a moment", headers={"Retry-After": "1"})
 
 
 def _json(data: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -149,7 +258,7 @@ def _payload_text(value: Any, field: str) -> str:
     return value
 
 
-def _utf8(data: bytes, field: str) -> str:
+def _utf8(data: bytes | bytearray, field: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -163,7 +272,7 @@ def _json_body(body: bytes) -> Any:
         raise ApiError(400, "BadJson", "the body is not valid JSON") from None
 
 
-def _scan_image(image: bytes, find_all: bool) -> list[Any]:
+def _scan_image(image: bytes | bytearray, find_all: bool) -> list[Any]:
     """Runs in a worker thread: decode and parse, every failure as an :class:`ApiError`."""
     from ..errors import VssidError
     from ..scanning.scanner import scan
@@ -266,8 +375,19 @@ def create_app(
     threads: int | None = None,
     max_pending: int | None = None,
     time_limit: float = 15.0,
+    pixel_budget: int = DEFAULT_PIXEL_BUDGET,
+    body_budget: int = MAX_BODY_BYTES_IN_FLIGHT,
+    allowed_hosts: Iterable[str] | None = None,
+    cors_origins: Iterable[str] = (),
 ) -> Starlette:
-    """The application; the limits are described in :mod:`.workers` and :mod:`.bodies`."""
+    """The application; the limits are described in :mod:`.workers` and :mod:`.bodies`.
+
+    ``allowed_hosts``: the ``Host`` names to answer besides IP addresses (see
+    :func:`host_allowed`); ``None`` checks no Host header (an app mounted behind
+    a proxy that checks it, or in process); ``vssid-serve`` always gives its
+    list. ``cors_origins``: the origins whose pages may read the API's answers
+    (CORS); none by default, so no ``Access-Control-*`` header is ever sent.
+    """
     from collections.abc import AsyncIterator
     from contextlib import asynccontextmanager
 
@@ -278,17 +398,31 @@ def create_app(
     from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
-    pool = WorkerPool(threads, max_pending, time_limit)
+    pool = WorkerPool(threads, max_pending, time_limit, pixel_budget)
 
-    async def image_from(request: Request) -> bytes:
-        body = await read_body(request, max_body_bytes)
+    async def decode(deadline: float, image: bytes | bytearray, find_all: bool) -> list[Any]:
+        """The image's scan results, admitted to the decode pool by its pixels (see :mod:`.workers`)."""
+        from ..images.loading import header_pixels
+
+        def measure() -> tuple[bytes, int | None]:
+            # One copy, off the loop: the loader and Pillow then share these bytes (a bytearray
+            # would be copied by each, with the GIL held, 10-40 ms each for 49 MB).
+            data = image if isinstance(image, bytes) else bytes(image)
+            return data, header_pixels(data)
+
+        data, pixels = await pool.run_light(deadline, measure)
+        return await pool.run(deadline, _scan_image, data, find_all, pixels=pixels or 0)
+
+    async def image_from(request: Request) -> bytes | bytearray:
         if media_type(request) == "multipart/form-data":
-            parts = parse_multipart(body, request.headers["content-type"])
+            parts = await read_form(request, max_body_bytes)
             images = [part for part in parts if part.name == "image"]
             if len(images) != 1:
                 raise ApiError(400, "BadRequest", "give exactly one multipart field 'image' "
                                "(/api/prefill takes several)", field="image")
             body = images[0].data
+        else:
+            body = await read_large_body(request, max_body_bytes)
         if not body:
             raise ApiError(400, "BadRequest", "the request holds no image", field="image")
         return body
@@ -297,7 +431,7 @@ def create_app(
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
         image = await image_from(request)
-        results = await pool.run(deadline, _scan_image, image, find_all)
+        results = await decode(deadline, image, find_all)
         return _json(_scan_json(results, mask))
 
     async def parse_endpoint(request: Request) -> Response:
@@ -306,7 +440,7 @@ def create_app(
         from ..scanning.report import error_dict, record_dict
 
         mask = _flag(request, "mask")
-        body = await read_body(request, max_body_bytes)
+        body = await read_body(request, min(max_body_bytes, MAX_TEXT_BODY_BYTES))
         kind = media_type(request)
         if kind == "application/json":
             data = _json_body(body)
@@ -323,12 +457,12 @@ def create_app(
             return _json({"error": error_dict(error)}, 422)
         return _json({"record": record_dict(record, mask=mask)})
 
-    async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes]]:
-        body = await read_body(request, max_body_bytes)
+    async def prefill_inputs(request: Request) -> list[tuple[str, str | bytes | bytearray]]:
         kind = media_type(request)
-        inputs: list[tuple[str, str | bytes]] = []
+        inputs: list[tuple[str, str | bytes | bytearray]] = []
         if kind == "multipart/form-data":
-            parts: list[Part] = parse_multipart(body, request.headers["content-type"])
+            # Refused (413) at the part too many, before the rest of the body is read.
+            parts: list[Part] = await read_form(request, max_body_bytes, max_parts=MAX_PREFILL_INPUTS)
             for part in parts:
                 if part.name == "image":
                     if not part.data:
@@ -339,10 +473,13 @@ def create_app(
                 else:
                     raise ApiError(400, "BadRequest", "the multipart fields are 'image' and 'payload'")
         elif kind == "application/json":
-            data = _json_body(body)
+            data = _json_body(await read_body(request, min(max_body_bytes, MAX_TEXT_BODY_BYTES)))
             payloads = data.get("payloads") if isinstance(data, dict) else None
             if not isinstance(payloads, list):
                 raise ApiError(422, "BadRequest", 'give a JSON object {"payloads": ["...", "..."]}',
+                               field="payloads")
+            if len(payloads) > MAX_PREFILL_INPUTS:  # before a single one is looked at
+                raise ApiError(422, "TooManyInputs", f"give at most {MAX_PREFILL_INPUTS} images and payloads",
                                field="payloads")
             inputs = [("payload", _payload_text(value, "payloads")) for value in payloads]
         else:
@@ -350,8 +487,6 @@ def create_app(
                            "send multipart/form-data (fields 'image', 'payload') or JSON {\"payloads\": [...]}")
         if not inputs:
             raise ApiError(400, "BadRequest", "give at least one image or payload")
-        if len(inputs) > MAX_PREFILL_INPUTS:
-            raise ApiError(400, "BadRequest", f"give at most {MAX_PREFILL_INPUTS} images and payloads")
         return inputs
 
     async def prefill_endpoint(request: Request) -> Response:
@@ -371,7 +506,7 @@ def create_app(
                 except VssidError as error:
                     raise ApiError(422, type(error).__name__, f"{where}: {error.reason}", error.field) from None
                 continue
-            results = await pool.run(deadline, _scan_image, value, find_all)
+            results = await decode(deadline, value, find_all)
             if not results:
                 raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
@@ -384,7 +519,7 @@ def create_app(
             except VssidError as error:  # no card among the codes read, two different cards of one kind
                 raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
 
-        registration = await pool.run(deadline, merge)
+        registration = await pool.run_light(deadline, merge)  # no decode slot: payloads wait for no image
         result: dict[str, Any] = {}
         if mask:
             from ..registration import mask_registration
@@ -396,7 +531,7 @@ def create_app(
         return _json(result)
 
     async def check_endpoint(request: Request) -> Response:
-        body = await read_body(request, max_body_bytes)
+        body = await read_body(request, min(max_body_bytes, MAX_TEXT_BODY_BYTES))
         if media_type(request) != "application/json":
             raise ApiError(415, "UnsupportedMediaType", 'send a JSON object {"field": "value", ...}')
         data = _json_body(body)
@@ -414,14 +549,15 @@ def create_app(
 
         deadline = time.monotonic() + time_limit
         check_only = _flag(request, "check")
-        body = await read_body(request, max_body_bytes)
         if media_type(request) != "multipart/form-data":
             raise ApiError(415, "UnsupportedMediaType", "send multipart/form-data (see /openapi.json)")
-        cards: list[tuple[str, str | bytes]] = []
-        photos: dict[str, bytes] = {}
+        max_parts = MAX_PREFILL_INPUTS + len(DECLARATION_PHOTOS) + len(DECLARATION_TEXT) + len(TYPED_FIELDS)
+        parts = await read_form(request, max_body_bytes, max_parts)
+        cards: list[tuple[str, str | bytes | bytearray]] = []
+        photos: dict[str, bytes | bytearray] = {}
         texts: dict[str, str] = {}
         typed: dict[str, str] = {}
-        for part in parse_multipart(body, request.headers["content-type"]):
+        for part in parts:
             if part.name == "image" and part.data:
                 cards.append(("image", part.data))
             elif part.name == "payload":
@@ -452,7 +588,7 @@ def create_app(
                 except VssidError as error:
                     raise ApiError(422, type(error).__name__, error.reason, error.field) from None
             else:
-                items.extend(await pool.run(deadline, _scan_image, value, False))
+                items.extend(await decode(deadline, value, False))
 
         def build() -> Any:
             from .. import declare
@@ -465,10 +601,15 @@ def create_app(
                 raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) \
                     from None
             registration, problems = apply_edits(registration, typed)
+
+            def photo(name: str) -> bytes | None:
+                data = photos.get(name)
+                return None if data is None else bytes(data)
+
             try:
                 declaration = declare(
                     registration, phone=texts.get("phone", ""), email=texts.get("email", ""),
-                    portrait=photos.get("portrait"), id_front=photos.get("id_front"), id_back=photos.get("id_back"),
+                    portrait=photo("portrait"), id_front=photo("id_front"), id_back=photo("id_back"),
                     office=texts.get("office") or None, contact_address=typed.get("contact_address") or None)
             except DeclarationError as error:
                 typed_wrong = {problem["field"] for problem in problems}  # its own problem says more than "missing"
@@ -477,7 +618,14 @@ def create_app(
                 return None, problems
             return declaration, problems
 
-        declaration, problems = await pool.run(deadline, build)
+        def photo_pixels() -> int:
+            from ..images.loading import header_pixels
+
+            return sum(header_pixels(photo) or 0 for photo in photos.values())
+
+        # declare() loads the three photos: admitted to the decode pool by their pixels, as a scan is.
+        pixels = await pool.run_light(deadline, photo_pixels)
+        declaration, problems = await pool.run(deadline, build, pixels=pixels)
         if problems:
             return _json({"error": {"type": "DeclarationError", "field": None,
                                     "message": "the declaration has problems: see problems",
@@ -529,22 +677,42 @@ def create_app(
         finally:
             pool.shutdown()
 
+    async def no_static_index(request: Request) -> Response:
+        raise HTTPException(404)
+
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/healthz", healthz, methods=["GET"]),
+        Route("/openapi.json", openapi, methods=["GET"]),
+        Route("/api/scan", scan_endpoint, methods=["POST"]),
+        Route("/api/parse", parse_endpoint, methods=["POST"]),
+        Route("/api/prefill", prefill_endpoint, methods=["POST"]),
+        Route("/api/check", check_endpoint, methods=["POST"]),
+        Route("/api/declaration", declaration_endpoint, methods=["POST"]),
+        Route("/api/offices", offices_endpoint, methods=["GET"]),
+        # "/static" alone would redirect to http://<Host>/static/: a plain 404 instead.
+        Route("/static", no_static_index, methods=["GET", "HEAD"]),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    # The paths logged as they are: the routes' own and the static files' (anything else is logged as "-").
+    known_paths = frozenset({route.path for route in routes if isinstance(route, Route) and route.path != "/static"}
+                            | {f"/static/{p.name}" for p in STATIC.iterdir() if p.is_file()})
+    hosts = None if allowed_hosts is None else frozenset(h.lower().rstrip(".") for h in allowed_hosts)
+    middleware = [Middleware(_Guard, allowed_hosts=hosts, known_paths=known_paths,
+                               body_budget=body_budget, body_cap=max_body_bytes)]
+    origins = list(cors_origins)
+    if origins:
+        from starlette.middleware.cors import CORSMiddleware
+
+        middleware.append(Middleware(CORSMiddleware, allow_origins=origins, allow_methods=["GET", "POST"],
+                                     allow_headers=["Content-Type"], max_age=600))
+
     app = Starlette(
-        routes=[
-            Route("/", index, methods=["GET"]),
-            Route("/healthz", healthz, methods=["GET"]),
-            Route("/openapi.json", openapi, methods=["GET"]),
-            Route("/api/scan", scan_endpoint, methods=["POST"]),
-            Route("/api/parse", parse_endpoint, methods=["POST"]),
-            Route("/api/prefill", prefill_endpoint, methods=["POST"]),
-            Route("/api/check", check_endpoint, methods=["POST"]),
-            Route("/api/declaration", declaration_endpoint, methods=["POST"]),
-            Route("/api/offices", offices_endpoint, methods=["GET"]),
-            Mount("/static", StaticFiles(directory=STATIC), name="static"),
-        ],
-        middleware=[Middleware(_Guard)],
+        routes=routes,
+        middleware=middleware,
         exception_handlers={ApiError: api_error, HTTPException: http_error, Exception: internal_error},
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # its redirects are absolute URLs built from the Host header
     app.state.pool = pool
     return app

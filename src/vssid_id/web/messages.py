@@ -61,6 +61,7 @@ ERRORS: dict[str, str] = {
     "TooManyParts": "Gửi quá nhiều ảnh trong một lần. Hãy tải lại trang rồi thử lại.",
     "TooManyInputs": "Gửi quá nhiều thẻ trong một lần: mỗi tờ khai chỉ cần một thẻ BHYT và một thẻ CCCD.",
     "UnknownHost": "Địa chỉ trang không đúng với máy chủ. Hãy mở trang bằng địa chỉ người quản trị đã cung cấp.",
+    "RequestTimeout": "Kết nối quá chậm nên việc gửi bị ngắt giữa chừng. Hãy kiểm tra mạng rồi thử lại.",
     "NoCodeFound": "Không tìm thấy mã QR trên ảnh. Hãy chụp lại gần hơn, đủ sáng, không lóa.",
     "ServerBusy": "Máy chủ đang bận xử lý nhiều ảnh. Hãy thử lại sau vài giây.",
     "TimeLimitExceeded": "Máy chủ xử lý ảnh quá lâu. Hãy chụp lại rõ hơn, hoặc thử lại sau.",

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from .. import __version__
+from .bodies import MAX_TEXT_BODY_BYTES
 
 __all__ = ["openapi_document"]
 
@@ -89,9 +90,12 @@ _ALL = {"name": "all", "in": "query", "required": False, "schema": {"type": "boo
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    text = {400: "malformed request", 413: "body over the size cap", 415: "unsupported Content-Type",
-            422: "not a card: unreadable image, no QR code, invalid payload",
-            503: "too many decodes in flight (Retry-After: 1)", 504: "over the per-request time limit"}
+    text = {400: "malformed request, or a Host header this server does not answer to (UnknownHost)",
+            408: "the body arrived too slowly (RequestTimeout; the connection is closed)",
+            413: "body over the size cap, or more multipart parts than allowed (TooManyParts)",
+            415: "unsupported Content-Type",
+            422: "not a card: unreadable image, no QR code, invalid payload; too many payloads (TooManyInputs)",
+            503: "too many decodes or image pixels in flight (Retry-After: 1)", 504: "over the per-request time limit"}
     return {str(status): {"description": text[status],
                           "content": {"application/json": {"schema": _ref("Error")}}} for status in statuses}
 
@@ -113,7 +117,8 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
             "version": __version__,
             "description": "Read the QR codes of Vietnamese CCCD / Căn cước and BHYT cards, and prefill the "
                            "BHXH registration form. Results are unmasked unless `?mask=true`. Request bodies "
-                           f"are capped at {max_body_bytes:,} bytes (413 over it). Errors: "
+                           f"holding images are capped at {max_body_bytes:,} bytes, bodies holding payloads "
+                           f"only (JSON, text) at {MAX_TEXT_BODY_BYTES:,} (413 over it). Errors: "
                            '`{"error": {"type", "field", "message"}}`, never with personal data.',
             "license": {"name": "MIT", "identifier": "MIT"},
         },
@@ -126,7 +131,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                                 "description": "multipart field `image`, or the image bytes as the body"},
                 "responses": {"200": {"description": "the codes found",
                                       "content": {"application/json": {"schema": _ref("ScanResult")}}},
-                              **_errors(400, 413, 422, 503, 504)},
+                              **_errors(400, 408, 413, 422, 503, 504)},
             }},
             "/api/parse": {"post": {
                 "summary": "Parse one QR payload text",
@@ -138,7 +143,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 }},
                 "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {
                     "type": "object", "properties": {"record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]}},
-                }}}}, **_errors(400, 413, 415, 422)},
+                }}}}, **_errors(400, 408, 413, 415, 422)},
             }},
             "/api/prefill": {"post": {
                 "summary": "Prefill the registration form from card images and/or payloads",
@@ -156,7 +161,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                                           "registration": _ref("Registration"),
                                           "form": {"type": "object", "description": "to_form() (unmasked only)"},
                                       }}}}},
-                              **_errors(400, 413, 415, 422, 503, 504)},
+                              **_errors(400, 408, 413, 415, 422, 503, 504)},
             }},
             "/api/check": {"post": {
                 "summary": "Check typed fields (as the person leaves each) with the library's rules",
