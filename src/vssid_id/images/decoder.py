@@ -467,18 +467,26 @@ def _around(gray: np.ndarray, corners: Corners) -> _View:
 
 
 #: At most this many crops around located, unread codes per step, each of at
-#: most ``CROP_MAX_PIXELS``, are looked at beside the working copy until a
-#: code is accepted (first beside the shrunk copy of a large photo only;
-#: since issue 18 beside any: on a small code under blur, deconvolution reads
-#: it when the blur is estimated on the code's crop, 25 of 30 synthetic
-#: photos at 1.6-2.4 px per module and sigma 0.9-1.3 against 20 with the
-#: whole photo's estimate). Measured on the real photos (min of two
+#: most ``CROP_MAX_PIXELS``, are looked at beside the shrunk copy of a large
+#: photo until a code is accepted (and by the steps of ``CROP_STEPS`` beside
+#: any photo). Measured on the real photos (min of two
 #: runs, alternated with the ladder without them): 3 more photos read (small
 #: codes in 12 MP photos of bright spots and damage, one that only WeChat's
 #: reader read), p95 221 -> 245 ms, median and slowest photo unchanged; crops
 #: up to 300,000 pixels read one of the three.
 MAX_CROPS = 4
 CROP_MAX_PIXELS = 600_000
+
+#: Steps that look at the crops around located, unread codes in every photo,
+#: not only beside the shrunk copy of a large one: those whose result depends
+#: on the whole image they are given. Deconvolution estimates the blur from
+#: the image's sharpest edges; on a crop, that is the code's own blur. On 30
+#: synthetic card photos whose code is 1.6-2.4 px per module, blurred with
+#: sigma 0.9-1.3 (no time limit), the ladder read 20 without the crops, 25
+#: with them (issue 18). Every step on the crops read the same 25 and cost
+#: more (single-card photos: p95 +52 ms on the shared box, against the
+#: deconvolution step alone below; docs/benchmarks.md).
+CROP_STEPS = frozenset({"deconvolve"})
 
 
 def _small_crops(gray: np.ndarray, located: list[Corners]) -> list[_View]:
@@ -746,9 +754,8 @@ def decode(
         else:
             work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
             sources = [work]
-            # Located, unread codes: closer, at full resolution (in the shrunk copy of a large photo small codes
-            # lose their modules; in any photo, deconvolution's blur estimate is the code's own on a crop).
-            sources += _small_crops(gray, unread)
+            if work.scale < 1.0 or step in CROP_STEPS:  # located, unread codes: closer (see CROP_STEPS)
+                sources += _small_crops(gray, unread)
         run(step, transform, names, sources, first_step, step)
         slowest_step = max(slowest_step, time.perf_counter() - began)
     if accepted and not find_all:
