@@ -484,8 +484,7 @@ CROP_MAX_PIXELS = 600_000
 #: synthetic card photos whose code is 1.6-2.4 px per module, blurred with
 #: sigma 0.9-1.3 (no time limit), the ladder read 20 without the crops, 25
 #: with them (issue 18). Every step on the crops read the same 25 and cost
-#: more (single-card photos: p95 +52 ms on the shared box, against the
-#: deconvolution step alone below; docs/benchmarks.md).
+#: more at the p95 of single-card photos (docs/benchmarks.md).
 CROP_STEPS = frozenset({"deconvolve"})
 
 
