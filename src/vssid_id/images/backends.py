@@ -86,8 +86,12 @@ def _hit(raw: bytes, fallback: str, corners: Corners, backend: str, ec_level: st
     return Hit(text, raw, corners, backend, ec_level)
 
 
-def _zxing_located(gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
-    """zxing-cpp: the symbols it decoded, and the corners of those it located but could not decode."""
+def _zxing_located(gray: np.ndarray, quick: bool = False) -> tuple[list[Hit], list[Corners]]:
+    """zxing-cpp: the symbols it decoded, and the corners of those it located but could not decode.
+
+    ``quick``: the image only as given, without zxing-cpp's down-scaled copies and its inverted and
+    rotated passes (see :func:`read_and_locate`).
+    """
     import zxingcpp
 
     hits: list[Hit] = []
@@ -97,6 +101,9 @@ def _zxing_located(gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
         formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode),
         text_mode=zxingcpp.TextMode.Plain,
         return_errors=True,
+        try_downscale=not quick,
+        try_invert=not quick,
+        try_rotate=not quick,
     )
     for result in results:
         p = result.position
@@ -240,17 +247,23 @@ def read(name: str, gray: np.ndarray) -> list[Hit]:
         return []
 
 
-def read_and_locate(name: str, gray: np.ndarray) -> tuple[list[Hit], list[Corners]]:
+def read_and_locate(name: str, gray: np.ndarray, *, quick: bool = False) -> tuple[list[Hit], list[Corners]]:
     """Like :func:`read`, plus the corners of symbols located but not decoded (zxing only).
 
     The located-but-unread symbols are what zxing-cpp reports with an error
     (a failed error correction, a bad format field): a code the image shows
     and this pass could not read, so a later pass of the ladder may.
+
+    ``quick`` (zxing only): the image as given, without zxing-cpp's
+    down-scaled copies and inverted and rotated passes; what a look for
+    small, dark-on-light codes needs. On a strongly sharpened 1.4 MP photo
+    (many false finder-pattern candidates) it took 2.5 ms against 11.3 ms
+    (median of 18 synthetic card photos, the least of 7 runs each).
     """
     if name != "zxing" or BACKENDS["zxing"] is not _zxing:  # a replaced zxing (tests) has no misses
         return read(name, gray), []
     try:
-        return _zxing_located(gray)
+        return _zxing_located(gray, quick)
     except Exception as error:  # a native reader must never take the caller down
         log.debug("vssid_id: backend %s failed: %s", name, type(error).__name__)
         return [], []

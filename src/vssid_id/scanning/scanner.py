@@ -55,8 +55,11 @@ def scan(
 
     ``image`` is anything :func:`vssid_id.decode` takes (a path, bytes, a file
     object, a Pillow image, a numpy array). The decoder's ladder stops at the
-    first step that yields a payload which parses; with ``find_all=True`` it
-    collects every code (a CCCD and a BHYT card side by side, say).
+    first step that yields a payload which parses, once no other code it
+    located is left unread and one look at the rest of the image (the cards
+    read masked out) found no other: a CCCD and a BHYT card side by side both
+    come back. With ``find_all=True`` it runs every step and collects every
+    code.
     Codes that were read but do not parse are returned with their ``error``.
     An empty list means no QR code was found.
     """
