@@ -7,7 +7,8 @@
 
 The main entry points:
 
-* :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`;
+* :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`,
+  or MRZ text to an :class:`MrzRecord`;
 * :func:`decode` — an image to the :class:`QrPayload` objects on it;
 * :func:`scan` — decode + parse;
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
@@ -33,6 +34,7 @@ _LAZY = {
     "CardRecord": "cards.records",
     "BhytRecord": "cards.records",
     "CccdVariant": "cards.records",
+    "MrzRecord": "cards.records",
     "Record": "cards.records",
     "Gender": "cards.gender",
     "decode": "images.decoder",
@@ -81,6 +83,7 @@ __all__ = [
     "CardRecord",
     "BhytRecord",
     "CccdVariant",
+    "MrzRecord",
     "Record",
     "Gender",
     "decode",
@@ -123,7 +126,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cards.gender import Gender
     from .cards.masking import mask_record
     from .cards.parsing import parse, parse_bhyt, parse_cccd, payload_kind
-    from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
+    from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, MrzRecord, Record
     from .errors import (
         BackendUnavailable,
         CameraError,

@@ -14,7 +14,11 @@ The rules, applied by :func:`mask_record`:
 * names (holder and, on a child's BHYT card, guardian): initials only (``Nguyễn Văn An`` → ``N. V. A.``);
 * addresses: only the last comma-separated part, the province, is kept;
 * dates of birth: only the year is kept (the month of birth is masked too);
-* fields whose meaning the library does not know (``extra_fields``): ``***``.
+* fields whose meaning the library does not know (``extra_fields``): ``***``;
+* a machine-readable zone (:class:`~vssid_id.MrzRecord`): its document number,
+  12-digit number and optional data (which repeats the number) as numbers, the
+  surname and given names as names, the date of birth and expiry to their
+  year; the record never holds the zone's raw lines.
 
 Dates of issue and validity, codes of facilities and of the BHYT card's
 issuing province, gender and year of birth stay readable: a support engineer
@@ -45,7 +49,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from .records import BhytRecord, CccdRecord
+from .records import BhytRecord, CccdRecord, MrzRecord
 
 __all__ = [
     "mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_form",
@@ -97,9 +101,11 @@ def _mask_birth(data: dict[str, Any]) -> None:
         data["valid_until"] = mask_birth_date(data["valid_until"])
 
 
-def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
+def mask_record(record: CccdRecord | BhytRecord | MrzRecord) -> dict[str, Any]:
     """A JSON-ready dict of ``record`` with its personal data masked."""
     data = record.model_dump(mode="json")
+    if isinstance(record, MrzRecord):
+        return _mask_mrz(data)
     data["full_name"] = mask_name(data["full_name"])
     data["address"] = mask_address(data["address"])
     _mask_birth(data)
@@ -122,6 +128,15 @@ def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         data["management_code"] = mask_number(data["management_code"])
         data["guardian_name"] = mask_name(data["guardian_name"])
     data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
+    return data
+
+
+def _mask_mrz(data: dict[str, Any]) -> dict[str, Any]:
+    for name in ("document_number", "id_number", "optional_data", "optional_data_2"):
+        data[name] = mask_number(data[name])
+    data["surname"] = mask_name(data["surname"])
+    data["given_names"] = mask_name(data["given_names"])
+    _mask_birth(data)
     return data
 
 
