@@ -56,7 +56,8 @@ MASK_CHARACTERS = {
     "<": "<",
     "X": ALPHABET,
 }
-_PITCH = 32  # template width (one character pitch) in pixels
+_PITCH = 24  # template width (one character pitch) in pixels
+_BLURS = (1.1, 2.2)  # the blurred template sets' Gaussian sigmas, in template pixels
 #: OCR-B leaves about this fraction of the pitch blank on either side of its
 #: wide glyphs (measured on the bundled font).
 _SIDE_BEARING = 0.155
@@ -125,7 +126,10 @@ def _glyphs() -> _Glyphs:
                    interpolation=cv2.INTER_AREA)
         for char in ALPHABET
     ]
-    templates = _unit_rows(np.stack([glyph.ravel() for glyph in glyphs]))
+    # Each glyph sharp and blurred as an out-of-focus photo blurs it: a blurred
+    # cell correlates best with a blurred template (the best of the three counts).
+    blurred = [glyphs] + [[cv2.GaussianBlur(glyph, (0, 0), sigma) for glyph in glyphs] for sigma in _BLURS]
+    templates = _unit_rows(np.stack([glyph.ravel() for level in blurred for glyph in level]))
     middle = ((min(tops) + origin[1]) / 2 - top) * scale
     return _Glyphs(templates, _PITCH, height, middle)
 
@@ -145,7 +149,7 @@ def find_zones(gray: np.ndarray) -> list[np.ndarray]:
 def _zone_candidates(gray: np.ndarray) -> list[tuple[np.ndarray, float]]:
     height, width = gray.shape
     factor = min(1.0, _WORK_SIDE / max(height, width))
-    work = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA) if factor < 1 else gray
+    work = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_LINEAR) if factor < 1 else gray
     side = max(work.shape)
     found: list[tuple[np.ndarray, float]] = []
     for fraction in (0.009, 0.015, 0.025):
@@ -259,28 +263,64 @@ def _rectify(strip: np.ndarray, rows: list[_Row], glyph: float, columns: int) ->
     cells of the templates' size, lines evenly spaced, the first line's cells
     starting one pitch from the top left.
 
-    The four corners are the ends of the first and last rows on their middle
-    lines (:func:`_middle`), so a perspective tilt is undone, not only a
-    rotation."""
+    Each output point is found between the first and the last row: its line
+    interpolates their ends and their middle lines (:func:`_middle`), and its
+    place along the line follows a one-parameter perspective
+    (:func:`_foreshortening`) fitted to where the glyphs stand. (A single
+    homography through the four corners would take the small disagreements
+    of two nearby, nearly parallel lines for a strong perspective.)"""
     glyphs = _glyphs()
     pitch = glyphs.pitch
-    first, last = _middle(rows[0]), _middle(rows[-1])
-    source = np.float32([
-        [rows[0].left, first(rows[0].left)], [rows[0].right, first(rows[0].right)],
-        [rows[-1].right, last(rows[-1].right)], [rows[-1].left, last(rows[-1].left)],
-    ])
-    # The ink of a line spans (columns - 1) pitches and one glyph's ink.
-    strip_pitch = np.mean([row.right - row.left for row in rows]) / (columns - 2 * _SIDE_BEARING)
-    strip_spacing = float(np.mean([source[3][1] - source[0][1], source[2][1] - source[1][1]])) / (len(rows) - 1)
+    first, last = rows[0], rows[-1]
+    middles = (_middle(first), _middle(last))
+    widths = [row.right - row.left for row in rows]
+    strip_pitch = float(np.mean(widths)) / (columns - 2 * _SIDE_BEARING)
+    strip_spacing = (
+        float(np.mean([middles[1](last.left) - middles[0](first.left), middles[1](last.right) - middles[0](first.right)]))
+        / (len(rows) - 1)
+    )
     if strip_spacing < glyph:
         return None
     spacing = pitch * strip_spacing / strip_pitch
-    left, right = pitch * (1 + _SIDE_BEARING), pitch * (1 + columns - _SIDE_BEARING)
-    top, bottom = pitch + glyphs.middle, pitch + glyphs.middle + spacing * (len(rows) - 1)
-    target = np.float32([[left, top], [right, top], [right, bottom], [left, bottom]])
-    matrix = cv2.getPerspectiveTransform(source, target)
-    size = (round((columns + 2) * pitch), round(bottom - glyphs.middle + glyphs.height + pitch))
-    return cv2.warpPerspective(strip, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    k = _foreshortening(rows, columns)
+    top = pitch + glyphs.middle  # where the first row's middle line goes
+    span = spacing * (len(rows) - 1)
+    size = (round((columns + 2) * pitch), round(pitch + span + glyphs.height + pitch))
+    xs, ys = np.meshgrid(np.arange(size[0], dtype=np.float32), np.arange(size[1], dtype=np.float32))
+    share = (ys - top) / span  # 0 on the first row's middle, 1 on the last's
+    left = first.left + share * (last.left - first.left)
+    right = first.right + share * (last.right - first.right)
+    t = ((xs - pitch) / pitch - _SIDE_BEARING) / (columns - 2 * _SIDE_BEARING)
+    u = k * t / (1 - t + k * t + 1e-9)
+    map_x = left + u * (right - left)
+    slope0, intercept0 = middles[0](1.0) - middles[0](0.0), middles[0](0.0)
+    slope1, intercept1 = middles[1](1.0) - middles[1](0.0), middles[1](0.0)
+    map_y = (1 - share) * (slope0 * map_x + intercept0) + share * (slope1 * map_x + intercept1)
+    return cv2.remap(strip, map_x.astype(np.float32), map_y.astype(np.float32), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
+
+
+def _foreshortening(rows: list[_Row], columns: int) -> float:
+    """The perspective along the lines: ``k`` of the map ``t = u / (u + k (1 - u))``
+    from a point's share ``u`` of a line's ink to its share ``t`` of the cells
+    (``k`` = 1: even pitch). Chosen from a range of ``k`` as the one that
+    puts the centres of the single glyphs nearest the centres of cells."""
+    centres, lefts, rights = [], [], []
+    for row in rows:
+        single = row.boxes[row.boxes[:, 2] < 1.4 * (row.right - row.left) / columns]
+        centres.append(single[:, 0] + single[:, 2] / 2)
+        lefts.append(np.full(len(single), row.left))
+        rights.append(np.full(len(single), row.right))
+    centre, left, right = np.concatenate(centres), np.concatenate(lefts), np.concatenate(rights)
+    u = (centre - left) / np.maximum(right - left, 1.0)
+    best, best_error = 1.0, np.inf
+    for k in np.exp(np.linspace(np.log(0.5), np.log(2.0), 61)):
+        t = u / (u + k * (1 - u))
+        cell = _SIDE_BEARING + t * (columns - 2 * _SIDE_BEARING)
+        error = float(np.mean((cell - np.floor(cell) - 0.5) ** 2)) + 0.002 * abs(np.log(k))
+        if error < best_error:
+            best, best_error = float(k), error
+    return best
 
 
 def _cell_scores(flat: np.ndarray, rows: int, columns: int) -> np.ndarray:
@@ -290,20 +330,18 @@ def _cell_scores(flat: np.ndarray, rows: int, columns: int) -> np.ndarray:
     pitch, height = glyphs.pitch, glyphs.height
     spacing = (flat.shape[0] - 2 * pitch - height) / max(rows - 1, 1)
     ink = 255.0 - flat.astype(np.float32)
-    shifts = [(dy, dx) for dy in (-2, 0, 2) for dx in (-4, -2, 0, 2, 4)]
-    patches = []
-    for row in range(rows):
-        top = round(pitch + row * spacing)
-        for column in range(columns):
-            left = pitch * (column + 1)
-            for dy, dx in shifts:
-                y, x = top + dy, left + dx
-                patch = ink[max(y, 0):y + height, max(x, 0):x + pitch]
-                if patch.shape != (height, pitch):
-                    patch = np.pad(patch, ((0, height - patch.shape[0]), (0, pitch - patch.shape[1])), mode="edge")
-                patches.append(patch.ravel())
-    scores = _unit_rows(np.stack(patches)) @ glyphs.templates.T  # (cells × shifts, 37)
-    return scores.reshape(rows, columns, len(shifts), len(ALPHABET)).max(axis=2)
+    windows = np.lib.stride_tricks.sliding_window_view(ink, (height, pitch))  # (y, x, height, pitch)
+    dys, dxs = np.arange(-2, 3), np.arange(-3, 4)
+    tops = np.round(pitch + np.arange(rows) * spacing).astype(int)
+    ys = np.clip(tops[:, None, None, None] + dys[None, None, :, None], 0, windows.shape[0] - 1)
+    xs = np.clip(pitch * (np.arange(columns)[None, :, None, None] + 1) + dxs[None, None, None, :], 0,
+                 windows.shape[1] - 1)
+    ys, xs = np.broadcast_arrays(ys, xs)  # (rows, columns, dy, dx)
+    patches = windows[ys.ravel(), xs.ravel()].reshape(-1, height * pitch)
+    shifts = len(dys) * len(dxs)
+    scores = _unit_rows(patches) @ glyphs.templates.T  # (cells × shifts, blur levels × 37)
+    levels = len(_BLURS) + 1
+    return scores.reshape(rows, columns, shifts * levels, len(ALPHABET)).max(axis=2)
 
 
 def _ranked(scores: np.ndarray, layout: tuple[str, ...]) -> list[list[list[tuple[str, float]]]]:
@@ -328,22 +366,21 @@ def readings(cells: list[list[list[tuple[str, float]]]], max_tries: int = _MAX_T
     runner-up, fewest and cheapest swaps first: (lines, scores, margins)."""
     flat = [cell for line in cells for cell in line]
     width = len(cells[0])
-    losses = [(cell[0][1] - cell[1][1], index) for index, cell in enumerate(flat) if len(cell) > 1]
-    ambiguous = sorted((loss, index) for loss, index in losses if loss < _AMBIGUOUS)[:10]
+    leads = [cell[0][1] - cell[1][1] if len(cell) > 1 else 1.0 for cell in flat]
+    ambiguous = sorted((lead, index) for index, lead in enumerate(leads) if lead < _AMBIGUOUS)[:10]
     swaps: list[tuple[float, tuple[int, ...]]] = [(0.0, ())]
     for size in (1, 2, 3):
         for combo in itertools.combinations(ambiguous, size):
-            swaps.append((sum(loss for loss, _ in combo), tuple(index for _, index in combo)))
+            swaps.append((sum(lead for lead, _ in combo), tuple(index for _, index in combo)))
     swaps.sort(key=lambda item: (item[0], len(item[1])))
+    best_chars = [cell[0][0] for cell in flat]
+    best_scores = [cell[0][1] for cell in flat]
     for _, swapped in swaps[:max_tries]:
-        chars, scores, margins = [], [], []
-        for index, cell in enumerate(flat):
-            pick = 1 if index in swapped else 0
-            chars.append(cell[pick][0])
-            scores.append(cell[pick][1])
-            margins.append(0.0 if pick else cell[0][1] - cell[1][1] if len(cell) > 1 else 1.0)
-        lines = ["".join(chars[i:i + width]) for i in range(0, len(chars), width)]
-        yield (lines, [scores[i:i + width] for i in range(0, len(chars), width)],
+        chars, scores, margins = best_chars[:], best_scores[:], leads[:]
+        for index in swapped:
+            chars[index], scores[index], margins[index] = flat[index][1][0], flat[index][1][1], 0.0
+        yield (["".join(chars[i:i + width]) for i in range(0, len(chars), width)],
+               [scores[i:i + width] for i in range(0, len(chars), width)],
                [margins[i:i + width] for i in range(0, len(chars), width)])
 
 
@@ -364,8 +401,8 @@ def read_mrz_text(
     turn; per zone and layout the readings come from :func:`readings`.
     """
     started = time.perf_counter()
-    rgb = load_image(image)
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    loaded = load_image(image)
+    gray = loaded if loaded.ndim == 2 else cv2.cvtColor(loaded, cv2.COLOR_BGR2GRAY)
     for corners in find_zones(gray):
         strip = _strip(gray, corners)
         for turned in (False, True):
