@@ -69,7 +69,7 @@ def photos(count: int, seed: int) -> list[tuple[str, bytes, str]]:
 
 
 def tesseract_lines(gray: np.ndarray) -> list[str]:
-    ok, png = cv2.imencode(".png", gray)
+    _, png = cv2.imencode(".png", gray)
     result = subprocess.run(
         ["tesseract", "stdin", "stdout", "--psm", "6", "-l", "eng", "-c", f"tessedit_char_whitelist={WHITELIST}"],
         input=png.tobytes(), capture_output=True, timeout=60, check=False,

@@ -11,6 +11,7 @@ The main entry points:
   or MRZ text to an :class:`MrzRecord`;
 * :func:`decode` — an image to the :class:`QrPayload` objects on it;
 * :func:`scan` — decode + parse;
+* :func:`read_mrz` — the machine-readable zone on a card's back or a passport page to an :class:`MrzRecord`;
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
 
 Everything is imported lazily, so ``import vssid_id`` costs nothing until a
@@ -41,6 +42,7 @@ _LAZY = {
     "decode_frames": "images.decoder",
     "QrPayload": "images.decoder",
     "scan": "scanning.scanner",
+    "read_mrz": "scanning.mrz",
     "ScanResult": "scanning.scanner",
     "load_image": "images.loading",
     "mask_record": "cards.masking",
@@ -90,6 +92,7 @@ __all__ = [
     "decode_frames",
     "QrPayload",
     "scan",
+    "read_mrz",
     "ScanResult",
     "load_image",
     "mask_record",
@@ -152,6 +155,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration.addresses import AddressConversion, convert_address
     from .registration.masking import mask_registration
     from .registration.merge import Conflict, Note, Registration, prefill
+    from .scanning.mrz import read_mrz
     from .scanning.scanner import ScanResult, scan
 
 

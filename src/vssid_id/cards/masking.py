@@ -15,10 +15,11 @@ The rules, applied by :func:`mask_record`:
 * addresses: only the last comma-separated part, the province, is kept;
 * dates of birth: only the year is kept (the month of birth is masked too);
 * fields whose meaning the library does not know (``extra_fields``): ``***``;
-* a machine-readable zone (:class:`~vssid_id.MrzRecord`): its document number,
-  12-digit number and optional data (which repeats the number) as numbers, the
-  surname and given names as names, the date of birth and expiry to their
-  year; the record never holds the zone's raw lines.
+* a machine-readable zone (:class:`~vssid_id.MrzRecord`): its document number
+  and 12-digit number as numbers, its optional data (which repeats the number
+  with a check digit) as ``***``, the surname and given names as names, the
+  date of birth and expiry to their year; the record never holds the zone's
+  raw lines.
 
 Dates of issue and validity, codes of facilities and of the BHYT card's
 issuing province, gender and year of birth stay readable: a support engineer
@@ -132,8 +133,10 @@ def mask_record(record: CccdRecord | BhytRecord | MrzRecord) -> dict[str, Any]:
 
 
 def _mask_mrz(data: dict[str, Any]) -> dict[str, Any]:
-    for name in ("document_number", "id_number", "optional_data", "optional_data_2"):
-        data[name] = mask_number(data[name])
+    data["document_number"] = mask_number(data["document_number"])
+    data["id_number"] = mask_number(data["id_number"])
+    for name in ("optional_data", "optional_data_2"):  # the number again, and its check digit: all hidden
+        data[name] = "***" if data[name] else data[name]
     data["surname"] = mask_name(data["surname"])
     data["given_names"] = mask_name(data["given_names"])
     _mask_birth(data)

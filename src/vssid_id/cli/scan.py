@@ -91,6 +91,8 @@ examples:
   vssid-scan --payload '001090123456||Nguyễn Văn An|05031990|Nam|Hà Nội|15082021'
   cat photo.jpg | vssid-scan -
   vssid-scan bhyt.jpg cccd.jpg --form
+  vssid-scan back.jpg            (the back of the card: its machine-readable zone)
+  vssid-scan --payload "$(cat mrz.txt)"
 """
 
 
@@ -172,6 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "Registration); exit code 2 when the cards disagree")
     out.add_argument("--all", action="store_true",
                      help="report every QR code on an image, cards or not (default: every card found)")
+    out.add_argument("--mrz", action="store_true",
+                     help="also read the machine-readable zone (the back of a CCCD / Căn cước card, a passport "
+                     "page) when a QR code is found (it is read whenever none is)")
     work = parser.add_argument_group("batch")
     work.add_argument("--jobs", "-j", metavar="N", type=_job_count, default=None,
                       help="decode up to N images at once, in worker processes (default: the number of cores, "
@@ -321,7 +326,12 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
     if text != "-":
         # Bytes that were not UTF-8 on the command line come as surrogates: hand the parser the bytes.
         return [os.fsencode(text)] if SURROGATE.search(text) else [text]
-    return list(_read_stdin(args).splitlines())
+    data = _read_stdin(args)
+    from ..cards.formats.mrz import looks_like_mrz
+
+    if looks_like_mrz(data.decode("ascii", "replace")):  # an MRZ's lines are one payload
+        return [data]
+    return list(data.splitlines())
 
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
@@ -449,7 +459,7 @@ def _run(argv: list[str] | None) -> int:
 
     items = expand_inputs(inputs, lambda: _read_stdin(args))
     options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir,
-                          records=args.form)
+                          records=args.form, mrz=args.mrz)
     progress = _Progress(len(items))
     with _watchdog_on_ctrl_c(), closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:
         for done, (item, entry) in enumerate(results, 1):  # closing (above): stops the pool

@@ -137,7 +137,8 @@ def _glyphs() -> _Glyphs:
 def _unit_rows(matrix: np.ndarray) -> np.ndarray:
     matrix = matrix - matrix.mean(axis=1, keepdims=True)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    return matrix / np.maximum(norms, 1e-6)
+    unit: np.ndarray = matrix / np.maximum(norms, 1e-6)
+    return unit
 
 
 def find_zones(gray: np.ndarray) -> list[np.ndarray]:
@@ -186,7 +187,7 @@ def _strip(gray: np.ndarray, corners: np.ndarray) -> np.ndarray:
     short = float(np.linalg.norm(ordered[3] - ordered[0]))
     scale = _STRIP_SIDE / max(long, 1.0)
     size = (round(long * scale), max(8, round(short * scale)))
-    target = np.float32([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]])
+    target = np.array([[0, 0], [size[0], 0], [size[0], size[1]], [0, size[1]]], np.float32)
     matrix = cv2.getPerspectiveTransform(ordered, target)
     return cv2.warpPerspective(gray, matrix, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
@@ -275,10 +276,8 @@ def _rectify(strip: np.ndarray, rows: list[_Row], glyph: float, columns: int) ->
     middles = (_middle(first), _middle(last))
     widths = [row.right - row.left for row in rows]
     strip_pitch = float(np.mean(widths)) / (columns - 2 * _SIDE_BEARING)
-    strip_spacing = (
-        float(np.mean([middles[1](last.left) - middles[0](first.left), middles[1](last.right) - middles[0](first.right)]))
-        / (len(rows) - 1)
-    )
+    gaps = [middles[1](last.left) - middles[0](first.left), middles[1](last.right) - middles[0](first.right)]
+    strip_spacing = float(np.mean(gaps)) / (len(rows) - 1)
     if strip_spacing < glyph:
         return None
     spacing = pitch * strip_spacing / strip_pitch
@@ -341,15 +340,16 @@ def _cell_scores(flat: np.ndarray, rows: int, columns: int) -> np.ndarray:
     shifts = len(dys) * len(dxs)
     scores = _unit_rows(patches) @ glyphs.templates.T  # (cells × shifts, blur levels × 37)
     levels = len(_BLURS) + 1
-    return scores.reshape(rows, columns, shifts * levels, len(ALPHABET)).max(axis=2)
+    best: np.ndarray = scores.reshape(rows, columns, shifts * levels, len(ALPHABET)).max(axis=2)
+    return best
 
 
 def _ranked(scores: np.ndarray, layout: tuple[str, ...]) -> list[list[list[tuple[str, float]]]]:
     """Each cell's admitted characters (by ``layout``'s mask), best first, with their correlations."""
     cells = []
-    for line_scores, mask in zip(scores, layout):
+    for line_scores, mask in zip(scores, layout, strict=True):
         line = []
-        for cell, kind in zip(line_scores, mask):
+        for cell, kind in zip(line_scores, mask, strict=True):
             allowed = _ALLOWED[kind]
             ranked = sorted(allowed, key=lambda index: -cell[index])[:2]
             line.append([(ALPHABET[index], float(cell[index])) for index in ranked])

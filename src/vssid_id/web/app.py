@@ -179,6 +179,31 @@ def _scan_image(image: bytes, find_all: bool) -> list[Any]:
         raise ApiError(422, "ImageError", f"the image could not be decoded ({type(error).__name__})") from None
 
 
+def _read_mrz(image: bytes) -> Any:
+    """Runs in a worker thread: the machine-readable zone's (record, reading), or None."""
+    from ..errors import VssidError
+    from ..scanning.mrz import read_mrz_reading
+
+    try:
+        return read_mrz_reading(image)
+    except VssidError as error:
+        raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
+    except Exception as error:  # a dependency failing on a hostile image: never a 500
+        logger.warning("reading the MRZ failed inside a dependency: %s", type(error).__name__)
+        raise ApiError(422, "ImageError", f"the image could not be read ({type(error).__name__})") from None
+
+
+def _mrz_json(found: Any, mask: bool) -> dict[str, Any]:
+    """The zone as one of ``codes`` (the raw lines only when unmasked, as a QR code's payload)."""
+    from ..scanning.report import mrz_code
+
+    record, reading = found
+    code = mrz_code(record, reading.corners, reading.elapsed, mask=mask)
+    if not mask:
+        code["payload"] = reading.text
+    return code
+
+
 def _scan_json(results: list[Any], mask: bool) -> dict[str, Any]:
     from ..scanning.report import scan_entry
 
@@ -224,10 +249,15 @@ def create_app(
 
     async def scan_endpoint(request: Request) -> Response:
         deadline = time.monotonic() + time_limit
-        mask, find_all = _flag(request, "mask"), _flag(request, "all")
+        mask, find_all, mrz = _flag(request, "mask"), _flag(request, "all"), _flag(request, "mrz")
         image = await image_from(request)
         results = await pool.run(deadline, _scan_image, image, find_all)
-        return _json(_scan_json(results, mask))
+        entry = _scan_json(results, mask)
+        if mrz or not results:  # the back of the card, a passport page
+            found = await pool.run(deadline, _read_mrz, image)
+            if found is not None:
+                entry["codes"].append(_mrz_json(found, mask))
+        return _json(entry)
 
     async def parse_endpoint(request: Request) -> Response:
         from ..cards.parsing import parse
@@ -302,7 +332,11 @@ def create_app(
                 continue
             results = await pool.run(deadline, _scan_image, value, find_all)
             if not results:
-                raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
+                found = await pool.run(deadline, _read_mrz, value)
+                if found is None:
+                    raise ApiError(422, "NoCodeFound",
+                                   f"{where}: no QR code or machine-readable zone found on the image")
+                results = [found[0]]
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
 
         def merge() -> Any:
