@@ -31,7 +31,7 @@ __all__ = ["read_mrz", "read_mrz_reading", "UNCHECKED_MARGIN", "unchecked_cells"
 #: How far (in template correlation) a character no check digit covers must
 #: beat its runner-up to be taken: chosen on the synthetic backs of
 #: bench/bench_mrz.py (docs/benchmarks.md).
-UNCHECKED_MARGIN = 0.04
+UNCHECKED_MARGIN = 0.02
 
 
 def unchecked_cells(record: MrzRecord) -> list[tuple[int, int]]:
