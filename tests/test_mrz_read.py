@@ -6,13 +6,13 @@ import random
 from datetime import date
 from pathlib import Path
 
+import generate  # fixtures/generate.py, put on sys.path by conftest.py
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-import generate  # fixtures/generate.py, put on sys.path by conftest.py
 import vssid_id
 from vssid_id.cards.formats.mrz import check_digit
 from vssid_id.cards.masking import mask_record
@@ -71,7 +71,7 @@ def test_held_out_backs_none_wrong():
 
 def test_clean_back_of_a_card_and_a_passport():
     for seed in (1, 2):
-        card, back = card_with_back(seed)
+        _, back = card_with_back(seed)
         image = np.ascontiguousarray(np.asarray(generate.render_back(back.to_payload()))[:, :, ::-1])
         assert vssid_id.read_mrz(image, today=SYNTHETIC_TODAY) == back
     passport = synthetic_passport_mrz(random.Random(3))
@@ -160,7 +160,7 @@ def _with_birth(text, birth):
 
 def test_other_conflicts():
     card, back = card_with_back(9)
-    stranger_card, stranger = card_with_back(10)
+    _, stranger = card_with_back(10)
     kinds = {c.kind for c in vssid_id.prefill(card, stranger, today=SYNTHETIC_TODAY,
                                               convert_addresses=False).conflicts}
     assert {"mrz_id_number", "mrz_name"} <= kinds
