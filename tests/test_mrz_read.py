@@ -244,6 +244,8 @@ def test_api_scan_and_parse():
         scanned = client.post("/api/scan", content=(BACKS / entry["file"]).read_bytes()).json()
         assert scanned["codes"][0]["record"]["id_number"] == record.id_number
         assert scanned["codes"][0]["payload"] == entry["mrz"]
+        never = client.post("/api/scan?mrz=false", content=(BACKS / entry["file"]).read_bytes()).json()
+        assert never["codes"] == []  # the page's camera loop: QR codes only
         masked = client.post("/api/scan?mask=true", content=(BACKS / entry["file"]).read_bytes()).json()
         assert "payload" not in masked["codes"][0] and record.surname not in json.dumps(masked)
         parsed = client.post("/api/parse", content=entry["mrz"], headers={"Content-Type": "text/plain"}).json()

@@ -249,11 +249,13 @@ def create_app(
 
     async def scan_endpoint(request: Request) -> Response:
         deadline = time.monotonic() + time_limit
-        mask, find_all, mrz = _flag(request, "mask"), _flag(request, "all"), _flag(request, "mrz")
+        mask, find_all = _flag(request, "mask"), _flag(request, "all")
+        # ?mrz=true: read the zone too; absent: when no QR code is found; ?mrz=false: never (the page's camera loop)
+        mrz = None if request.query_params.get("mrz") is None else _flag(request, "mrz")
         image = await image_from(request)
         results = await pool.run(deadline, _scan_image, image, find_all)
         entry = _scan_json(results, mask)
-        if mrz or not results:  # the back of the card, a passport page
+        if mrz or (mrz is None and not results):  # the back of the card, a passport page
             found = await pool.run(deadline, _read_mrz, image)
             if found is not None:
                 entry["codes"].append(_mrz_json(found, mask))

@@ -70,9 +70,9 @@ _MASK = {"name": "mask", "in": "query", "required": False, "schema": {"type": "b
          "description": "mask personal data as `vssid-scan` does by default"}
 _ALL = {"name": "all", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
         "description": "report every QR code on an image, not just the first card"}
-_MRZ = {"name": "mrz", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
-        "description": "also read the machine-readable zone (the back of a CCCD / Căn cước card, a passport page) "
-                       "when a QR code is found; it is read whenever none is"}
+_MRZ = {"name": "mrz", "in": "query", "required": False, "schema": {"type": "boolean"},
+        "description": "true: also read the machine-readable zone (the back of a CCCD / Căn cước card, a "
+                       "passport page) when a QR code is found; absent: read it when none is; false: never"}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:

@@ -57,7 +57,8 @@ async function apiError(response) {
 async function scanImage(blob) {
   const body = new FormData();
   body.append("image", blob, "card.jpg");
-  const response = await fetch("/api/scan", { method: "POST", body });
+  // mrz=false: the page reads QR codes only (a frame without one costs no MRZ search)
+  const response = await fetch("/api/scan?mrz=false", { method: "POST", body });
   if (!response.ok) {
     return { error: await apiError(response), status: response.status };
   }
