@@ -267,7 +267,7 @@ def test_prefill_bad_inputs_name_which_input(client: TestClient, cccd: Any) -> N
                                                  ("image", ("blank.png", blank.getvalue(), "image/png"))])
     assert no_code.status_code == 422
     assert no_code.json()["error"] == {"type": "NoCodeFound", "field": None,
-                                       "message": "image 1: no QR code found on the image"}
+                                       "message": "image 1: no QR code or machine-readable zone found on the image"}
     invalid = client.post("/api/prefill", json={"payloads": [cccd.to_payload(), "001|x"]})
     assert invalid.status_code == 422
     assert invalid.json()["error"]["message"].startswith("payload 2: ")

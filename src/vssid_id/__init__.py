@@ -7,12 +7,14 @@
 
 The main entry points:
 
-* :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`;
+* :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`,
+  or MRZ text to an :class:`MrzRecord`;
 * :func:`decode` — an image to the :class:`QrPayload` objects on it;
 * :func:`scan` — decode + parse;
 * :func:`prefill` — both cards → the :class:`Registration`; :func:`declare` — the rest of the declaration
   (contact details, office, photos) → a :class:`Declaration` and its PDF; :func:`office_for` — the receiving
   social-insurance office;
+* :func:`read_mrz` — the machine-readable zone on a card's back or a passport page to an :class:`MrzRecord`;
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
 
 Everything is imported lazily, so ``import vssid_id`` costs nothing until a
@@ -36,12 +38,14 @@ _LAZY = {
     "CardRecord": "cards.records",
     "BhytRecord": "cards.records",
     "CccdVariant": "cards.records",
+    "MrzRecord": "cards.records",
     "Record": "cards.records",
     "Gender": "cards.gender",
     "decode": "images.decoder",
     "decode_frames": "images.decoder",
     "QrPayload": "images.decoder",
     "scan": "scanning.scanner",
+    "read_mrz": "scanning.mrz",
     "ScanResult": "scanning.scanner",
     "load_image": "images.loading",
     "mask_record": "cards.masking",
@@ -92,12 +96,14 @@ __all__ = [
     "CardRecord",
     "BhytRecord",
     "CccdVariant",
+    "MrzRecord",
     "Record",
     "Gender",
     "decode",
     "decode_frames",
     "QrPayload",
     "scan",
+    "read_mrz",
     "ScanResult",
     "load_image",
     "mask_record",
@@ -142,7 +148,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cards.gender import Gender
     from .cards.masking import mask_record
     from .cards.parsing import parse, parse_bhyt, parse_cccd, payload_kind
-    from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, Record
+    from .cards.records import AnyRecord, BhytRecord, CardRecord, CccdRecord, CccdVariant, MrzRecord, Record
     from .declaration.declare import Declaration, declare
     from .errors import (
         BackendUnavailable,
@@ -173,6 +179,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration.masking import mask_registration
     from .registration.merge import Conflict, Note, Registration, prefill
     from .registration.offices import OFFICES, Office, office_for
+    from .scanning.mrz import read_mrz
     from .scanning.scanner import ScanResult, scan
 
 

@@ -15,7 +15,7 @@ against stdnum reads the same here::
     ├── PayloadError               the QR text is not a payload we can read
     │   ├── UnknownPayloadKind     not a CCCD / Căn cước / BHYT payload at all
     │   ├── MalformedPayload       the right kind, but a field is broken
-    │   │   └── ChecksumMismatch   a check value is wrong (not raised yet: see class)
+    │   │   └── ChecksumMismatch   a check digit is wrong (an MRZ's; see class)
     │   └── InconsistentRecord     two fields of one card contradict each other
     ├── InvalidCode                a card code fails validation (stdnum style)
     │   ├── InvalidFormat
@@ -94,11 +94,11 @@ class MalformedPayload(PayloadError):
 class ChecksumMismatch(MalformedPayload):
     """A payload whose check value does not match its content.
 
-    Not raised today: the one card payload with a check value, BHYT, uses an
-    algorithm that is not public (docs/formats.md), so vssid_id checks that
-    field's shape only (a :class:`MalformedPayload` when it is wrong) rather
-    than reject genuine cards on a guess. The class is kept so that callers
-    can already handle the case the day the algorithm is known.
+    Raised for a machine-readable zone (MRZ) whose ICAO 9303 check digit is
+    wrong, naming the field it guards. The one QR payload with a check value,
+    BHYT's, uses an algorithm that is not public (docs/formats.md), so
+    vssid_id checks that field's shape only (a :class:`MalformedPayload` when
+    it is wrong) rather than reject genuine cards on a guess.
     """
 
 

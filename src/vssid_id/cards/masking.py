@@ -21,7 +21,12 @@ The rules, applied by :func:`mask_record`:
   province code and serial, is masked like a number (:func:`mask_numbers_in`),
   so that masking holds whatever the parser put in a field it does not mask;
 * any date equal to the date of birth (a child's BHYT card is valid from the
-  day of birth) is masked like the date of birth.
+  day of birth) is masked like the date of birth;
+* a machine-readable zone (:class:`~vssid_id.MrzRecord`): its document number
+  and 12-digit number as numbers, its optional data (which repeats the number
+  with a check digit) as ``***``, the surname and given names as names, the
+  date of birth and expiry to their year; the record never holds the zone's
+  raw lines.
 
 Dates of issue and validity, codes of facilities and of the BHYT card's
 issuing province, gender and year of birth stay readable: a support engineer
@@ -53,7 +58,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from .records import BhytRecord, CccdRecord
+from .records import BhytRecord, CccdRecord, MrzRecord
 
 __all__ = [
     "mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_numbers_in", "record_numbers", "mask_record",
@@ -152,22 +157,26 @@ def mask_numbers_in(value: Any, numbers: list[str | None]) -> Any:
     return walk(value) if hidden else value
 
 
-def record_numbers(record: CccdRecord | BhytRecord) -> list[str | None]:
+def record_numbers(record: CccdRecord | BhytRecord | MrzRecord) -> list[str | None]:
     """The numbers masking hides on ``record``'s card."""
     if isinstance(record, CccdRecord):
         return [record.id_number, record.old_id_number]
+    if isinstance(record, MrzRecord):
+        return [record.id_number, record.document_number]
     return [record.bhxh_code, record.management_code]  # a card code's number is its BHXH number
 
 
-def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
+def mask_record(record: CccdRecord | BhytRecord | MrzRecord) -> dict[str, Any]:
     """A JSON-ready dict of ``record`` with its personal data masked."""
     data = _mask_fields(record)
     masked: dict[str, Any] = mask_numbers_in(data, record_numbers(record))
     return masked
 
 
-def _mask_fields(record: CccdRecord | BhytRecord) -> dict[str, Any]:
+def _mask_fields(record: CccdRecord | BhytRecord | MrzRecord) -> dict[str, Any]:
     data = record.model_dump(mode="json")
+    if isinstance(record, MrzRecord):
+        return _mask_mrz(data)
     data["full_name"] = mask_name(data["full_name"])
     data["address"] = mask_address(data["address"])
     _mask_birth(data)
@@ -190,6 +199,17 @@ def _mask_fields(record: CccdRecord | BhytRecord) -> dict[str, Any]:
         data["management_code"] = mask_number(data["management_code"])
         data["guardian_name"] = mask_name(data["guardian_name"])
     data["extra_fields"] = ["***" if value else "" for value in data["extra_fields"]]
+    return data
+
+
+def _mask_mrz(data: dict[str, Any]) -> dict[str, Any]:
+    data["document_number"] = mask_number(data["document_number"])
+    data["id_number"] = mask_number(data["id_number"])
+    for name in ("optional_data", "optional_data_2"):  # the number again, and its check digit: all hidden
+        data[name] = "***" if data[name] else data[name]
+    data["surname"] = mask_name(data["surname"])
+    data["given_names"] = mask_name(data["given_names"])
+    _mask_birth(data)
     return data
 
 

@@ -5,7 +5,7 @@
 >>> parse("hello")
 Traceback (most recent call last):
 ...
-vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT card payload
+vssid_id.errors.UnknownPayloadKind: payload: is not a CCCD, Căn cước or BHYT card payload, nor an MRZ
 """
 
 from __future__ import annotations
@@ -18,11 +18,12 @@ from ..errors import UnknownPayloadKind, VssidError
 from .dates import check_today
 from .formats.bhyt import BhytRecord, parse_bhyt_fields
 from .formats.cccd import CccdRecord, parse_cccd_fields
+from .formats.mrz import MrzRecord, looks_like_mrz, parse_mrz
 from .text import payload_text
 
 __all__ = ["parse", "parse_cccd", "parse_bhyt", "payload_kind"]
 
-PayloadKind = Literal["cccd", "bhyt"]
+PayloadKind = Literal["cccd", "bhyt", "mrz"]
 
 _SEPARATOR = "|"
 # The first field decides: 12 ASCII digits is a personal ID number (tested
@@ -36,7 +37,8 @@ _BHYT_FIRST = re.compile(r"[A-Za-z]{2}[0-9]{11,14}|[0-9]{10}")
 
 def payload_kind(payload: str | bytes) -> PayloadKind:
     """Which card a payload comes from, without parsing it further."""
-    return _kind(payload_text(payload).split(_SEPARATOR))
+    text = payload_text(payload)
+    return "mrz" if looks_like_mrz(text) else _kind(text.split(_SEPARATOR))
 
 
 def _kind(fields: list[str]) -> PayloadKind:
@@ -52,16 +54,21 @@ def _kind(fields: list[str]) -> PayloadKind:
             return "bhyt"
         if 7 <= len(fields) < 13 and fields[4].strip() in ("Nam", "Nữ"):
             return "cccd"
-    raise UnknownPayloadKind("is not a CCCD, Căn cước or BHYT card payload", "payload")
+    raise UnknownPayloadKind("is not a CCCD, Căn cước or BHYT card payload, nor an MRZ", "payload")
 
 
-def parse(payload: str | bytes, *, today: date | None = None) -> CccdRecord | BhytRecord:
-    """Parse a CCCD, Căn cước or BHYT QR payload into its record.
+def parse(payload: str | bytes, *, today: date | None = None) -> CccdRecord | BhytRecord | MrzRecord:
+    """Parse a CCCD, Căn cước or BHYT QR payload, or MRZ text, into its record.
 
     ``payload`` may be the text a QR reader returned or its raw bytes (which
     must be UTF-8). Surrounding whitespace and a BOM are ignored; text a reader
     mis-decoded as Latin-1 or Shift-JIS is repaired. ``today`` (default: the
     system date) bounds dates that cannot lie in the future.
+
+    The machine-readable zone of an ID card (TD1: 3 lines of 30) or a passport
+    (TD3: 2 lines of 44), as MRZ readers and OCR deliver it (lines separated by
+    CR/LF or run together, either case), becomes an :class:`MrzRecord` with
+    every check digit verified (:mod:`vssid_id.cards.formats.mrz`).
 
     Raises a :class:`~vssid_id.errors.VssidError` subclass naming the field on
     any problem; never returns a partly filled record.
@@ -85,15 +92,17 @@ def parse_bhyt(payload: str | bytes, *, today: date | None = None) -> BhytRecord
 
 def _parse(
     payload: str | bytes, expected: PayloadKind | None, today: date | None
-) -> CccdRecord | BhytRecord:
+) -> CccdRecord | BhytRecord | MrzRecord:
     today = check_today(today)
     try:
         text = payload_text(payload)
         fields = text.split(_SEPARATOR)
-        kind = _kind(fields)
+        kind = "mrz" if looks_like_mrz(text) else _kind(fields)
         if expected is not None and kind != expected:
-            names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card"}
+            names = {"cccd": "a CCCD / Căn cước", "bhyt": "a BHYT card", "mrz": "an MRZ"}
             raise UnknownPayloadKind(f"is {names[kind]} payload, not {names[expected]} one", "payload")
+        if kind == "mrz":
+            return parse_mrz(text, today)
         if kind == "cccd":
             return parse_cccd_fields(fields, today)
         return parse_bhyt_fields(fields, today)

@@ -1,8 +1,9 @@
 """The typed records a card QR payload becomes, and the :data:`Record` union.
 
 Each card's whole format — record model, payload parser, serializer — lives
-in one module: :mod:`vssid_id.cards.formats.cccd` (CCCD / Căn cước) and
-:mod:`vssid_id.cards.formats.bhyt` (BHYT); what they share is in
+in one module: :mod:`vssid_id.cards.formats.cccd` (CCCD / Căn cước),
+:mod:`vssid_id.cards.formats.bhyt` (BHYT) and :mod:`vssid_id.cards.formats.mrz`
+(the machine-readable zone of ID cards and passports); what they share is in
 :mod:`vssid_id.cards.formats.base`. This module gathers the record types.
 
 Records are frozen pydantic v2 models: hashable, JSON-serialisable
@@ -25,13 +26,17 @@ from pydantic import Field
 from .formats.base import FORM_LABELS, CardRecord
 from .formats.bhyt import BhytRecord
 from .formats.cccd import CccdRecord, CccdVariant
+from .formats.mrz import MrzRecord
 from .gender import Gender
 
-__all__ = ["Gender", "CardRecord", "CccdVariant", "CccdRecord", "BhytRecord", "Record", "AnyRecord", "FORM_LABELS"]
+__all__ = [
+    "Gender", "CardRecord", "CccdVariant", "CccdRecord", "BhytRecord", "MrzRecord", "Record", "AnyRecord",
+    "FORM_LABELS",
+]
 
-Record = CccdRecord | BhytRecord
-"""Either card's record."""
+Record = CccdRecord | BhytRecord | MrzRecord
+"""A card's record: a QR code's (CCCD, BHYT) or a machine-readable zone's."""
 
-AnyRecord = Annotated[Union[CccdRecord, BhytRecord], Field(discriminator="kind")]  # noqa: UP007
+AnyRecord = Annotated[Union[CccdRecord, BhytRecord, MrzRecord], Field(discriminator="kind")]  # noqa: UP007
 """The same union as a pydantic field type, told apart by ``kind``: use it to
 load a record of either card from JSON (``TypeAdapter(AnyRecord)``)."""

@@ -14,6 +14,16 @@ True
 >>> record = synthetic_bhyt_record(random.Random(1))
 >>> parse(record.to_payload()) == record
 True
+
+The machine-readable zone on the back of a synthetic card, and a synthetic
+passport's:
+
+>>> card = synthetic_cccd_record(random.Random(1))
+>>> back = synthetic_card_mrz(card)
+>>> (back.id_number, back.date_of_birth) == (card.id_number, card.date_of_birth)
+True
+>>> parse(synthetic_passport_mrz(random.Random(1)).to_payload()).document_format
+'td3'
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from .formats.bhyt import BhytRecord, LivingAreaCode
 from .formats.cccd import CAN_CUOC_FIELD_COUNT, CAN_CUOC_FROM, CccdRecord
 from .formats.cccd import FIELD_NAMES as CCCD_FIELD_NAMES
 from .formats.cccd import variant as cccd_variant
+from .formats.mrz import NO_EXPIRY, MrzRecord, check_digit, latin_name, parse_mrz
 from .gender import Gender
 from .tables import BENEFICIARY_TYPES, CCCD_PROVINCES, LIVING_AREA_FIELD_CODES, PROVINCES, USUAL_BENEFIT_LEVEL
 
@@ -38,6 +49,8 @@ __all__ = [
     "synthetic_bhyt_record",
     "synthetic_cccd_payload",
     "synthetic_bhyt_payload",
+    "synthetic_card_mrz",
+    "synthetic_passport_mrz",
 ]
 
 SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -169,3 +182,40 @@ def synthetic_cccd_payload(rng: random.Random) -> str:
 def synthetic_bhyt_payload(rng: random.Random) -> str:
     """The payload text of :func:`synthetic_bhyt_record`."""
     return synthetic_bhyt_record(rng).to_payload()
+
+
+def _name_field(full_name: str, width: int) -> str:
+    """``Nguyễn Văn An`` → ``NGUYEN<<VAN<AN``, filled or cut to ``width``."""
+    surname, _, given = latin_name(full_name).partition(" ")
+    field = f"{surname}<<{given.replace(' ', '<')}" if given else surname
+    return f"{field:<<{width}}"[:width]
+
+
+def synthetic_card_mrz(record: CccdRecord, *, today: date = date(2026, 1, 1)) -> MrzRecord:
+    """The zone the back of ``record``'s card prints (docs/formats.md): the
+    expiry is the one the law gives the card (:attr:`CccdRecord.valid_until`),
+    ``991231`` when it has none. ``record`` must have a full date of birth."""
+    assert record.date_of_birth is not None
+    number, birth = record.id_number, record.date_of_birth.strftime("%y%m%d")
+    expiry = record.valid_until.strftime("%y%m%d") if record.valid_until else NO_EXPIRY
+    line1 = f"IDVNM{number[3:]}{check_digit(number[3:])}{number}<<{check_digit(number)}"
+    line2 = f"{birth}{check_digit(birth)}{'M' if record.gender is Gender.MALE else 'F'}"
+    line2 += f"{expiry}{check_digit(expiry)}VNM{'<' * 11}"
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    return parse_mrz("\n".join((line1, line2, _name_field(record.full_name, 30))), today)
+
+
+def synthetic_passport_mrz(rng: random.Random, *, today: date = date(2026, 1, 1)) -> MrzRecord:
+    """A Vietnamese passport's zone (TD3): a letter and seven digits, valid ten
+    years; half carry the 12-digit personal number, half an old 9-digit one."""
+    gender = rng.choice(list(Gender))
+    birth = _birth_date(rng, today)
+    issue = today - timedelta(days=rng.randint(0, 9 * 365))
+    expiry = issue.replace(year=issue.year + 10, day=min(issue.day, 28))
+    number = f"{rng.choice('BCEKN')}{rng.randrange(10**7):07d}<"
+    personal = _id_number(rng, birth, gender) + "<<" if rng.random() < 0.5 else f"{rng.randrange(10**9):09d}<<<<<"
+    dob, exp = birth.strftime("%y%m%d"), expiry.strftime("%y%m%d")
+    line2 = (f"{number}{check_digit(number)}VNM{dob}{check_digit(dob)}{'M' if gender is Gender.MALE else 'F'}"
+             f"{exp}{check_digit(exp)}{personal}{check_digit(personal)}")
+    line2 += check_digit(line2[0:10] + line2[13:20] + line2[21:43])
+    return parse_mrz(f"P<VNM{_name_field(synthetic_name(rng, gender), 39)}\n{line2}", today)

@@ -111,10 +111,11 @@ def print_entry(name: str, entry: dict[str, Any], out: TextIO) -> None:
         write_line(out, f"{name}: error: {entry['debug_error']['message']}")
     codes = entry["codes"]
     if not codes:
-        write_line(out, f"{name}: no QR code found")
+        searched = "QR code or machine-readable zone" if "mrz" in entry.get("searched", ()) else "QR code"
+        write_line(out, f"{name}: no {searched} found")
         return
     from ..cards.gender import Gender
-    from ..cards.records import BhytRecord, CccdRecord
+    from ..cards.records import BhytRecord, CardRecord, CccdRecord, MrzRecord
 
     for code in codes:
         where = ""
@@ -127,14 +128,17 @@ def print_entry(name: str, entry: dict[str, Any], out: TextIO) -> None:
             write_line(out, f"{name}: INVALID {err['type']}{field}: {err['message']}{where}")
             continue
         record = code["record"]
-        model = CccdRecord if record["kind"] == "cccd" else BhytRecord
-        title = "CCCD / Căn cước" if record["kind"] == "cccd" else "BHYT"
+        models: dict[str, type[CardRecord]] = {"cccd": CccdRecord, "bhyt": BhytRecord, "mrz": MrzRecord}
+        model = models[record["kind"]]
+        title = {"cccd": "CCCD / Căn cước", "bhyt": "BHYT", "mrz": "MRZ (vùng đọc bằng máy)"}[record["kind"]]
         write_line(out, f"{name}: {title}{where}")
         for key, value in record.items():
             if key in ("kind", "warnings") or isinstance(value, dict):
                 continue
             if isinstance(value, list):
                 value = " | ".join(value) if value else None
+            if isinstance(value, bool):  # an MRZ's no_expiry: said when true
+                value = "có" if value else None
             if value is None:
                 continue
             if key == "gender":  # as the card prints it

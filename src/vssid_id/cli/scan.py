@@ -118,6 +118,8 @@ examples:
   vssid-scan bhyt.jpg cccd.jpg --form
   vssid-scan bhyt.jpg cccd.jpg --form --phone 0912345678 --email an@example.com \\
       --portrait p.jpg --id-front f.jpg --id-back b.jpg --pdf to-khai.pdf
+  vssid-scan back.jpg            (the back of the card: its machine-readable zone)
+  vssid-scan --payload "$(cat mrz.txt)"
 """
 
 
@@ -224,6 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "Registration); exit code 2 when the cards disagree")
     out.add_argument("--all", action="store_true",
                      help="report every QR code on an image, cards or not (default: every card found)")
+    out.add_argument("--mrz", action="store_true",
+                     help="also read the machine-readable zone (the back of a CCCD / Căn cước card, a passport "
+                     "page) when a QR code is found (it is read whenever none is)")
     declaration = parser.add_argument_group(
         "the declaration (with --form)", "the rest of the declaration: with any of these, --form checks the "
         "whole declaration (vssid_id.declare), lists its problems on stderr (exit code 2) and prints it")
@@ -422,7 +427,12 @@ def _payload_lines(text: str, args: argparse.Namespace) -> list[str | bytes]:
     if text != "-":
         # Bytes that were not UTF-8 on the command line come as surrogates: hand the parser the bytes.
         return [os.fsencode(text)] if SURROGATE.search(text) else [text]
-    return list(_read_stdin(args).splitlines())
+    data = _read_stdin(args)
+    from ..cards.formats.mrz import looks_like_mrz
+
+    if looks_like_mrz(data.decode("ascii", "replace")):  # an MRZ's lines are one payload
+        return [data]
+    return list(data.splitlines())
 
 
 def _read_stdin(args: argparse.Namespace) -> bytes:
@@ -556,7 +566,7 @@ def _run(argv: list[str] | None) -> int:
 
     items = expand_inputs(inputs, lambda: _read_stdin(args))
     options = ScanOptions(find_all=args.all, mask=args.mask, max_bytes=args.max_bytes, debug_dir=args.debug_dir,
-                          records=args.form)
+                          records=args.form, mrz=args.mrz)
     progress = _Progress(len(items))
     with _watchdog_on_ctrl_c(), closing(run_batch(items, options, jobs=args.jobs or _cores())) as results:
         for done, (item, entry) in enumerate(results, 1):  # closing (above): stops the pool

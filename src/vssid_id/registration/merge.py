@@ -38,7 +38,15 @@ kind                 field          when
 ``gender``           gender         the genders differ
 ``id_card_expired``  valid_until    the identity card has expired on ``today``
                                     (:mod:`vssid_id.cards.expiry`)
+``mrz_…``            (several)      a machine-readable zone (:class:`~vssid_id.MrzRecord`, the back of
+                                    the card or a passport) disagrees with the cards: the kinds
+                                    are in :mod:`vssid_id.registration.mrz_checks`
 ===================  =============  ============================================================
+
+With no card but a machine-readable zone (a passport, or only the back of the
+identity card), the name, date of birth, sex and 12-digit number (when the zone
+carries it) come from the zone, and the note ``name_from_mrz`` says that the
+name is printed there without diacritics.
 
 Names are the same name when they are equal after NFC normalisation,
 whitespace collapsing and a change of case letter by letter (old BHYT cards
@@ -86,7 +94,7 @@ from ..cards.dates import format_birth_date
 from ..cards.expiry import ExpiryReason, identity_card_expiry
 from ..cards.formats.base import FORM_LABELS, without_inputs
 from ..cards.gender import Gender
-from ..cards.records import BhytRecord, CccdRecord
+from ..cards.records import BhytRecord, CccdRecord, MrzRecord
 from ..errors import NoCard, TooManyCards
 from .offices import Office, office_by_province_code
 
@@ -97,9 +105,9 @@ __all__ = [
     "prefill",
 ]
 
-_Card = TypeVar("_Card", CccdRecord, BhytRecord)
+_Card = TypeVar("_Card", CccdRecord, BhytRecord, MrzRecord)
 AddressStatus = Literal["converted", "unchanged", "ambiguous", "not_found", "not_converted"]
-CardKind = Literal["cccd", "bhyt"]
+CardKind = Literal["cccd", "bhyt", "mrz"]
 
 
 class _Finding(BaseModel):
@@ -248,10 +256,11 @@ def _compare_births(identity: CccdRecord, bhyt: BhytRecord) -> Conflict | None:
 _NOT_A_COLLECTION = (str, bytes, bytearray, Mapping, BaseModel)
 
 
-def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], list[Note]]:
+def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], list[MrzRecord], list[Note]]:
     """Sort the arguments of :func:`prefill` into records; failed scans become notes."""
     identities: list[CccdRecord] = []
     bhyts: list[BhytRecord] = []
+    zones: list[MrzRecord] = []
     notes: list[Note] = []
     scanner = sys.modules.get("vssid_id.scanning.scanner")  # a ScanResult exists only once its module is imported
     scan_result = getattr(scanner, "ScanResult", None)
@@ -261,6 +270,8 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
             identities.append(item)
         elif isinstance(item, BhytRecord):
             bhyts.append(item)
+        elif isinstance(item, MrzRecord):
+            zones.append(item)
         elif scan_result is not None and isinstance(item, scan_result):
             if item.record is not None:
                 add(item.record, nested)
@@ -273,15 +284,15 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
                 add(inner, True)
         else:
             raise TypeError(
-                f"prefill() takes CccdRecord, BhytRecord or ScanResult objects (or iterables of them), "
+                f"prefill() takes CccdRecord, BhytRecord, MrzRecord or ScanResult objects (or iterables of them), "
                 f"not {type(item).__name__}")
 
     for item in items:
         add(item, False)
-    return identities, bhyts, notes
+    return identities, bhyts, zones, notes
 
 
-def _same_card(first: CccdRecord | BhytRecord, second: CccdRecord | BhytRecord) -> bool:
+def _same_card(first: CccdRecord | BhytRecord | MrzRecord, second: CccdRecord | BhytRecord | MrzRecord) -> bool:
     """One card read twice: the same number and the same person (see the module docstring)."""
     if isinstance(first, BhytRecord) and isinstance(second, BhytRecord):
         same_number = first.bhxh_code == second.bhxh_code
@@ -293,8 +304,10 @@ def _same_card(first: CccdRecord | BhytRecord, second: CccdRecord | BhytRecord) 
             and first.gender is second.gender and _births_differ(first, second) is None)
 
 
-def _recency(record: CccdRecord | BhytRecord) -> tuple[Any, ...]:
+def _recency(record: CccdRecord | BhytRecord | MrzRecord) -> tuple[Any, ...]:
     """Later card first, then the more complete read."""
+    if isinstance(record, MrzRecord):  # never reached: zones are one card only when equal
+        return ()
     valid_from = record.valid_from if isinstance(record, BhytRecord) else date.min
     checksum = isinstance(record, BhytRecord) and record.checksum is not None
     return valid_from, record.issue_date or date.min, checksum, len(record.extra_fields)
@@ -364,14 +377,19 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
         today = date.today()
     elif not isinstance(today, date) or isinstance(today, datetime):
         raise TypeError(f"today must be a datetime.date, not {type(today).__name__}")
-    identities, bhyts, notes = _cards(records)
+    identities, bhyts, zones, notes = _cards(records)
     identity = _one(identities, "identity")
     bhyt = _one(bhyts, "BHYT")
-    person: CccdRecord | BhytRecord
+    zone = _one(zones, "machine-readable zone")
+    person: CccdRecord | BhytRecord | MrzRecord
     if identity is not None:
         person = identity
     elif bhyt is not None:
         person = bhyt
+    elif zone is not None:
+        person = zone
+        notes.append(Note(field="full_name", kind="name_from_mrz", message=(
+            "the name comes from a machine-readable zone, which prints it in capitals without diacritics")))
     else:
         raise NoCard("no card record was given" + (" (every scanned code failed to parse)" if notes else ""))
 
@@ -381,11 +399,19 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
                  None if identity.gender is bhyt.gender else
                  Conflict(field="gender", kind="gender", message="the genders on the two cards differ"))
         conflicts.extend(finding for finding in found if finding is not None)
+    if zone is not None and not isinstance(person, MrzRecord):
+        from .mrz_checks import compare_mrz
+
+        conflicts.extend(compare_mrz(zone, person))
 
     valid_until = expiry_reason = None
-    if identity is None:
+    if identity is None and zone is None:
         notes.append(Note(field="id_number", kind="no_identity_card", message=(
             "no identity card was given: the ID number is missing and the other fields come from the BHYT card")))
+    elif identity is None:
+        notes.append(Note(field="id_number", kind="no_identity_card", message=(
+            "no identity card's QR code was given: the ID number comes from the machine-readable zone when it "
+            "holds one")))
     else:
         expiry = identity_card_expiry(identity.date_of_birth, identity.issue_date)
         valid_until, expiry_reason = expiry.valid_until, expiry.reason
@@ -407,22 +433,31 @@ def prefill(*records: Any, today: date | None = None, convert_addresses: bool = 
                               message="the BHYT card is not in force on the day checked; "
                                       "the BHXH number it carries stays the holder's"))
 
-    address_fields, address_notes = _address(person.address, convert_addresses)
+    address_fields, address_notes = _address(getattr(person, "address", None), convert_addresses)
     cards: list[CardKind] = []
     if identity is not None:
         cards.append("cccd")
     if bhyt is not None:
         cards.append("bhyt")
+    if zone is not None:
+        cards.append("mrz")
+    birth = person.date_of_birth
+    month: int | None
+    year: int | None
+    if isinstance(person, MrzRecord):
+        month, year = person.date_of_birth.month, person.date_of_birth.year
+    else:
+        month, year = person.month_of_birth, person.year_of_birth
     return Registration(
         full_name=person.full_name,
         bhxh_code=None if bhyt is None else bhyt.bhxh_code,
-        id_number=None if identity is None else identity.id_number,
+        id_number=identity.id_number if identity is not None else None if zone is None else zone.id_number,
         old_id_number=None if identity is None else identity.old_id_number,
-        date_of_birth=person.date_of_birth,
-        month_of_birth=person.month_of_birth,
-        year_of_birth=person.year_of_birth,
+        date_of_birth=birth,
+        month_of_birth=month,
+        year_of_birth=year,
         gender=person.gender,
-        address=person.address,
+        address=getattr(person, "address", None),
         **address_fields,
         id_card_valid_until=valid_until,
         id_card_expiry=expiry_reason,

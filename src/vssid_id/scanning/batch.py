@@ -69,6 +69,7 @@ class ScanOptions:
     max_bytes: int = DEFAULT_MAX_BYTES
     debug_dir: Path | None = None
     records: bool = False  # also hand back the record objects (under "records"), for --form
+    mrz: bool = False  # read the machine-readable zone even when a QR code is found (it is read when none is)
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,16 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
     entry = scan_entry(results, mask=options.mask)
     if options.records:
         entry["records"] = [result.record for result in results if result.record is not None]
+    if options.mrz or not results:  # the back of the card, a passport page: the zone instead of a QR code
+        from .mrz import read_mrz_reading
+        from .report import mrz_code
+
+        entry["searched"] = ["qr", "mrz"]
+        found = read_mrz_reading(image)
+        if found is not None:
+            entry["codes"].append(mrz_code(found[0], found[1].corners, found[1].elapsed, mask=options.mask))
+            if options.records:
+                entry["records"].append(found[0])
     if debug_failure is not None:
         entry["debug_error"] = {
             "type": type(debug_failure).__name__,

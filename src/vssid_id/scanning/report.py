@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..images.decoder import QrPayload
     from .scanner import ScanResult
 
-__all__ = ["record_dict", "error_dict", "payload_dict", "scan_entry", "parse_entry"]
+__all__ = ["record_dict", "error_dict", "payload_dict", "scan_entry", "parse_entry", "mrz_code"]
 
 
 def record_dict(record: Record, *, mask: bool) -> dict[str, Any]:
@@ -60,6 +60,14 @@ def scan_entry(results: Iterable[ScanResult], *, mask: bool) -> dict[str, Any]:
             code["error"] = error_dict(result.error)
         codes.append(code)
     return {"codes": codes}
+
+
+def mrz_code(record: Record, corners: Iterable[Iterable[float]], elapsed: float, *, mask: bool) -> dict[str, Any]:
+    """A machine-readable zone read off an image, as one of ``codes``: its
+    record, and where it was found (``backend`` and ``step`` are ``"mrz"``)."""
+    decoder = {"backend": "mrz", "step": "mrz", "corners": [list(point) for point in corners],
+               "elapsed_ms": round(elapsed * 1000, 2)}
+    return {"decoder": decoder, "record": record_dict(record, mask=mask)}
 
 
 def parse_entry(text: str | bytes, *, mask: bool) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..cards.dates import check_today
 from ..cards.parsing import parse
-from ..cards.records import BhytRecord, CccdRecord
+from ..cards.records import Record
 from ..errors import VssidError
 from ..images.decoder import QrPayload, decode
 
@@ -26,7 +26,7 @@ class ScanResult:
     """
 
     payload: QrPayload
-    record: CccdRecord | BhytRecord | None
+    record: Record | None
     error: VssidError | None
 
     @property
@@ -66,9 +66,9 @@ def scan(
     today = check_today(today)
     # Each distinct payload is parsed once, with the caller's ``today``: the
     # outcome serves as the decoder's stop test and then as the result.
-    outcomes: dict[str, CccdRecord | BhytRecord | VssidError] = {}
+    outcomes: dict[str, Record | VssidError] = {}
 
-    def outcome(text: str) -> CccdRecord | BhytRecord | VssidError:
+    def outcome(text: str) -> Record | VssidError:
         if text not in outcomes:
             try:
                 outcomes[text] = parse(text, today=today)

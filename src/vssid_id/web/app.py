@@ -41,9 +41,9 @@ import ipaddress
 import json
 import logging
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from ..cards.text import MAX_PAYLOAD_CHARS
@@ -59,6 +59,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 __all__ = ["create_app", "MAX_BODY_BYTES", "MAX_PAYLOAD_CHARS", "CONTENT_SECURITY_POLICY"]
+
+T = TypeVar("T")
 
 #: The body cap is the image loader's byte cap (``vssid-scan``'s): one figure for both.
 MAX_BODY_BYTES = DEFAULT_MAX_BYTES
@@ -286,6 +288,31 @@ def _scan_image(image: bytes | bytearray, find_all: bool) -> list[Any]:
         raise ApiError(422, "ImageError", f"the image could not be decoded ({type(error).__name__})") from None
 
 
+def _read_mrz(image: bytes) -> Any:
+    """Runs in a worker thread: the machine-readable zone's (record, reading), or None."""
+    from ..errors import VssidError
+    from ..scanning.mrz import read_mrz_reading
+
+    try:
+        return read_mrz_reading(image)
+    except VssidError as error:
+        raise ApiError(422, type(error).__name__, getattr(error, "reason", str(error)), error.field) from None
+    except Exception as error:  # a dependency failing on a hostile image: never a 500
+        logger.warning("reading the MRZ failed inside a dependency: %s", type(error).__name__)
+        raise ApiError(422, "ImageError", f"the image could not be read ({type(error).__name__})") from None
+
+
+def _mrz_json(found: Any, mask: bool) -> dict[str, Any]:
+    """The zone as one of ``codes`` (the raw lines only when unmasked, as a QR code's payload)."""
+    from ..scanning.report import mrz_code
+
+    record, reading = found
+    code = mrz_code(record, reading.corners, reading.elapsed, mask=mask)
+    if not mask:
+        code["payload"] = reading.text
+    return code
+
+
 def _scan_json(results: list[Any], mask: bool) -> dict[str, Any]:
     from ..scanning.report import scan_entry
 
@@ -400,8 +427,8 @@ def create_app(
 
     pool = WorkerPool(threads, max_pending, time_limit, pixel_budget)
 
-    async def decode(deadline: float, image: bytes | bytearray, find_all: bool) -> list[Any]:
-        """The image's scan results, admitted to the decode pool by its pixels (see :mod:`.workers`)."""
+    async def admitted(deadline: float, image: bytes | bytearray, work: Callable[..., T], *args: Any) -> T:
+        """``work(image bytes, *args)`` in the decode pool, admitted by the image's pixels (see :mod:`.workers`)."""
         from ..images.loading import header_pixels
 
         def measure() -> tuple[bytes, int | None]:
@@ -411,7 +438,11 @@ def create_app(
             return data, header_pixels(data)
 
         data, pixels = await pool.run_light(deadline, measure)
-        return await pool.run(deadline, _scan_image, data, find_all, pixels=pixels or 0)
+        return await pool.run(deadline, work, data, *args, pixels=pixels or 0)
+
+    async def decode(deadline: float, image: bytes | bytearray, find_all: bool) -> list[Any]:
+        """The image's scan results."""
+        return await admitted(deadline, image, _scan_image, find_all)
 
     async def image_from(request: Request) -> bytes | bytearray:
         if media_type(request) == "multipart/form-data":
@@ -430,9 +461,16 @@ def create_app(
     async def scan_endpoint(request: Request) -> Response:
         deadline = time.monotonic() + time_limit
         mask, find_all = _flag(request, "mask"), _flag(request, "all")
+        # ?mrz=true: read the zone too; absent: when no QR code is found; ?mrz=false: never (the page's camera loop)
+        mrz = None if request.query_params.get("mrz") is None else _flag(request, "mrz")
         image = await image_from(request)
         results = await decode(deadline, image, find_all)
-        return _json(_scan_json(results, mask))
+        entry = _scan_json(results, mask)
+        if mrz or (mrz is None and not results):  # the back of the card, a passport page
+            found = await admitted(deadline, image, _read_mrz)
+            if found is not None:
+                entry["codes"].append(_mrz_json(found, mask))
+        return _json(entry)
 
     async def parse_endpoint(request: Request) -> Response:
         from ..cards.parsing import parse
@@ -508,7 +546,11 @@ def create_app(
                 continue
             results = await decode(deadline, value, find_all)
             if not results:
-                raise ApiError(422, "NoCodeFound", f"{where}: no QR code found on the image")
+                found = await admitted(deadline, value, _read_mrz)
+                if found is None:
+                    raise ApiError(422, "NoCodeFound",
+                                   f"{where}: no QR code or machine-readable zone found on the image")
+                results = [found[0]]
             items.extend(results)  # a code that does not parse becomes prefill's "unreadable_code" note
 
         def merge() -> Any:

@@ -90,6 +90,14 @@ FINDINGS: dict[str, str] = {
     "date_of_birth": "Ngày sinh trên hai thẻ khác nhau: đối chiếu với thẻ, sửa lại nếu cần.",
     "gender": "Giới tính trên hai thẻ khác nhau: đối chiếu với thẻ, sửa lại nếu cần.",
     "id_card_expired": "Thẻ CCCD đã hết hạn sử dụng (đến tuổi phải đổi thẻ): người khai cần làm thủ tục đổi thẻ.",
+    "mrz_id_number": "Số định danh trong dòng mã MRZ ở mặt sau khác số trên mã QR: kiểm tra xem hai ảnh có phải "
+                     "của cùng một thẻ không.",
+    "mrz_date_of_birth": "Ngày sinh trong dòng mã MRZ ở mặt sau khác ngày sinh trên thẻ: đối chiếu lại, sửa nếu cần.",
+    "mrz_gender": "Giới tính trong dòng mã MRZ ở mặt sau khác giới tính trên thẻ: đối chiếu lại, sửa nếu cần.",
+    "mrz_name": "Họ tên trong dòng mã MRZ ở mặt sau (không dấu) khác họ tên trên thẻ: đối chiếu lại, sửa nếu cần.",
+    "mrz_expiry": "Ngày hết hạn trong dòng mã MRZ khác ngày hết hạn tính theo luật: ngày in trên thẻ là ngày đúng, "
+                  "hãy kiểm tra lại thẻ.",
+    "name_from_mrz": "Họ tên lấy từ dòng mã MRZ (chữ in hoa, không dấu): hãy sửa lại cho đúng dấu tiếng Việt.",
     "id_card_expiry_unknown": "Không xác định được hạn sử dụng của thẻ CCCD: hãy xem hạn in trên thẻ.",
     "bhyt_not_in_force": "Thẻ BHYT không còn (hoặc chưa có) giá trị sử dụng; mã số BHXH trên thẻ vẫn đúng.",
     "no_bhyt_card": "Chưa quét thẻ BHYT: chưa có Mã số BHXH. Hãy quét thẻ BHYT hoặc nhập tay.",

@@ -24,12 +24,12 @@ def _ref(name: str) -> dict[str, str]:
 def _model_schemas() -> dict[str, Any]:
     from pydantic.json_schema import models_json_schema
 
-    from ..cards.records import BhytRecord, CccdRecord
+    from ..cards.records import BhytRecord, CccdRecord, MrzRecord
     from ..declaration.declare import Declaration
     from ..registration.merge import Registration
     from ..registration.offices import Office
 
-    models: list[Any] = [CccdRecord, BhytRecord, Registration, Office, Declaration]
+    models: list[Any] = [CccdRecord, BhytRecord, MrzRecord, Registration, Office, Declaration]
     _, schema = models_json_schema([(model, "serialization") for model in models], ref_template=_REF)
     defs: dict[str, Any] = schema.get("$defs", {})
     return defs
@@ -46,11 +46,14 @@ _ERROR_FIELDS: dict[str, Any] = {
 }
 _ERROR = {"type": "object", "required": ["error"], "properties": {"error": _ERROR_FIELDS}}
 
+_RECORD = {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord"), _ref("MrzRecord")]}
+
 _SCAN = {
     "type": "object",
     "required": ["codes"],
     "description": "As `vssid-scan --json` prints it, plus `payload` (the code's text) when unmasked. "
-                   "An empty `codes` list means no QR code was found.",
+                   "An empty `codes` list means no QR code (nor, when one was looked for, machine-readable "
+                   "zone) was found. A zone read off the image is a code with backend and step `mrz`.",
     "properties": {"codes": {"type": "array", "items": {
         "type": "object",
         "properties": {
@@ -59,9 +62,9 @@ _SCAN = {
                 "corners": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
                 "elapsed_ms": {"type": "number"},
             }},
-            "record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]},
+            "record": _RECORD,
             "error": _ERROR_FIELDS,
-            "payload": {"type": "string", "description": "the QR text (only when not masked)"},
+            "payload": {"type": "string", "description": "the QR text, or the MRZ's lines (only when not masked)"},
         },
     }}},
 }
@@ -87,6 +90,9 @@ _MASK = {"name": "mask", "in": "query", "required": False, "schema": {"type": "b
          "description": "mask personal data as `vssid-scan` does by default"}
 _ALL = {"name": "all", "in": "query", "required": False, "schema": {"type": "boolean", "default": False},
         "description": "report every QR code on an image, not just the first card"}
+_MRZ = {"name": "mrz", "in": "query", "required": False, "schema": {"type": "boolean"},
+        "description": "true: also read the machine-readable zone (the back of a CCCD / Căn cước card, a "
+                       "passport page) when a QR code is found; absent: read it when none is; false: never"}
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
@@ -125,8 +131,8 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
         "servers": [{"url": "/"}],
         "paths": {
             "/api/scan": {"post": {
-                "summary": "Decode one image and parse its card QR codes",
-                "parameters": [_MASK, _ALL],
+                "summary": "Decode one image and parse its card QR codes (or its machine-readable zone)",
+                "parameters": [_MASK, _ALL, _MRZ],
                 "requestBody": {"required": True, "content": image_body,
                                 "description": "multipart field `image`, or the image bytes as the body"},
                 "responses": {"200": {"description": "the codes found",
@@ -134,7 +140,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                               **_errors(400, 408, 413, 422, 503, 504)},
             }},
             "/api/parse": {"post": {
-                "summary": "Parse one QR payload text",
+                "summary": "Parse one QR payload text, or the text of a machine-readable zone (MRZ)",
                 "parameters": [_MASK],
                 "requestBody": {"required": True, "content": {
                     "text/plain": {"schema": {"type": "string"}},
@@ -142,7 +148,7 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                                                     "properties": {"payload": {"type": "string"}}}},
                 }},
                 "responses": {"200": {"description": "the record", "content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"record": {"oneOf": [_ref("CccdRecord"), _ref("BhytRecord")]}},
+                    "type": "object", "properties": {"record": _RECORD},
                 }}}}, **_errors(400, 408, 413, 415, 422)},
             }},
             "/api/prefill": {"post": {

@@ -141,7 +141,8 @@ function clearError(name) {
 async function scanImage(blob) {
   const body = new FormData();
   body.append("image", blob, "card.jpg");
-  const response = await fetch("/api/scan", { method: "POST", body });
+  // mrz=false: the page reads QR codes only (a frame without one costs no MRZ search)
+  const response = await fetch("/api/scan?mrz=false", { method: "POST", body });
   if (!response.ok) return { failure: await failure(response) };
   return { codes: (await response.json()).codes };
 }
