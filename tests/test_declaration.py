@@ -456,5 +456,5 @@ def test_one_face_is_found_at_any_size_and_light(size, scale, light):
         image = np.clip(image + 70.0, 0, 255).astype(np.uint8)
     elif light == "noisy":
         image = np.clip(image + np.random.default_rng(0).normal(0, 12, image.shape), 0, 255).astype(np.uint8)
-    (x, y, w, h), = find_faces(image)
+    (_x, _y, w, _h), = find_faces(image)
     assert abs(w - 250 * scale) < 0.35 * 250 * scale  # the face box is about the drawn face's width
