@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cards.masking import _mask_birth, mask_address, mask_birth_date, mask_name, mask_number
+from ..cards.masking import _mask_birth, mask_address, mask_birth_date, mask_name, mask_number, mask_numbers_in
 from .merge import Registration
 
 __all__ = ["mask_registration"]
@@ -30,4 +30,6 @@ def mask_registration(registration: Registration) -> dict[str, Any]:
     data["id_card_valid_until"] = mask_birth_date(data["id_card_valid_until"])
     data["id_card_issue_date"] = mask_birth_date(data["id_card_issue_date"])
     _mask_birth(data)
-    return data
+    masked: dict[str, Any] = mask_numbers_in(  # a number wherever a field holds it (see mask_record)
+        data, [registration.bhxh_code, registration.id_number, registration.old_id_number])
+    return masked
