@@ -439,3 +439,22 @@ def test_a_long_address_keeps_the_card_photos_with_their_captions(photos):
     assert len(pages) == 2
     second = pages[1].extract_text()
     assert "Mặt trước" in second and "Mặt sau" in second and len(pages[1].images) == 2
+
+
+@pytest.mark.parametrize(("size", "scale"), [((600, 900), 0.5), ((600, 900), 1.3), ((1200, 1600), 0.7),
+                                             ((1280, 720), 0.5), ((3000, 4000), 1.6), ((3000, 4000), 5.0)])
+@pytest.mark.parametrize("light", ["normal", "dark", "flat", "bright", "noisy"])
+def test_one_face_is_found_at_any_size_and_light(size, scale, light):
+    from vssid_id.declaration.photos import find_faces
+
+    image = synthetic_portrait(*size, scale=scale)
+    if light == "dark":
+        image = (image * 0.35).astype(np.uint8)
+    elif light == "flat":
+        image = (image * 0.45 + 90).astype(np.uint8)
+    elif light == "bright":
+        image = np.clip(image + 70.0, 0, 255).astype(np.uint8)
+    elif light == "noisy":
+        image = np.clip(image + np.random.default_rng(0).normal(0, 12, image.shape), 0, 255).astype(np.uint8)
+    (_x, _y, w, _h), = find_faces(image)
+    assert abs(w - 250 * scale) < 0.35 * 250 * scale  # the face box is about the drawn face's width
