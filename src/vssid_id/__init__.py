@@ -10,6 +10,8 @@ The main entry points:
 * :func:`parse` — a payload (str or bytes) to a :class:`CccdRecord` or :class:`BhytRecord`;
 * :func:`decode` — an image to the :class:`QrPayload` objects on it;
 * :func:`scan` — decode + parse;
+* :func:`scan_many` — many stored images (paths, directories, globs, URLs) to one row each, on worker
+  processes or a Dask cluster (``vssid-scan --out results.parquet``);
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
 
 Everything is imported lazily, so ``import vssid_id`` costs nothing until a
@@ -40,6 +42,7 @@ _LAZY = {
     "QrPayload": "images.decoder",
     "scan": "scanning.scanner",
     "ScanResult": "scanning.scanner",
+    "scan_many": "scanning.archive",
     "load_image": "images.loading",
     "mask_record": "cards.masking",
     "VssidError": "errors",
@@ -88,6 +91,7 @@ __all__ = [
     "QrPayload",
     "scan",
     "ScanResult",
+    "scan_many",
     "load_image",
     "mask_record",
     "VssidError",
@@ -149,6 +153,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration.addresses import AddressConversion, convert_address
     from .registration.masking import mask_registration
     from .registration.merge import Conflict, Note, Registration, prefill
+    from .scanning.archive import scan_many
     from .scanning.scanner import ScanResult, scan
 
 
