@@ -84,6 +84,7 @@ __all__ = [
     "entry_row",
     "scan_many",
     "scan_batch",
+    "connect",
 ]
 
 Row = dict[str, Any]
@@ -217,7 +218,9 @@ def _row(item: WorkItem, entry: Entry, options: ScanOptions) -> Row:
 _worker_ready = False
 
 
-def scan_batch(items: list[WorkItem], options: ScanOptions) -> list[Row]:
+def scan_batch(
+    items: list[WorkItem], options: ScanOptions, worker: Callable[[WorkItem, ScanOptions], Entry] | None = None
+) -> list[Row]:
     """One Dask task: the rows of ``items``, scanned in turn in this worker. Never raises for an input."""
     global _worker_ready
     if not _worker_ready:  # as the local pool's workers: OpenCV on one thread, one thread per worker thread
@@ -228,7 +231,8 @@ def scan_batch(items: list[WorkItem], options: ScanOptions) -> list[Row]:
         except ImportError:  # pragma: no cover - OpenCV is a dependency
             pass
         _worker_ready = True
-    return [_row(item, scan_timed(item, options), options) for item in items]
+    work = worker or scan_timed
+    return [_row(item, work(item, options), options) for item in items]
 
 
 # --- the whole run ----------------------------------------------------------------------
@@ -259,6 +263,7 @@ def scan_many(
     batch_size: int = DEFAULT_BATCH_SIZE,
     skip: Callable[[str], bool] | None = None,
     read_stdin: Callable[[], bytes] | None = None,
+    worker: Callable[[WorkItem, ScanOptions], Entry] | None = None,
 ) -> Iterator[Row]:
     """Scan every input and yield one row each (see the module doc for the row, the pool and the cluster).
 
@@ -267,7 +272,8 @@ def scan_many(
     one, ``jobs`` worker processes here (default: the number of cores).
     ``skip(name)`` true leaves an input out (``--resume``). ``-`` reads image
     bytes from stdin (or ``read_stdin()``). Masked unless ``mask=False``;
-    ``find_all`` as :func:`vssid_id.scan`.
+    ``find_all`` as :func:`vssid_id.scan`. ``worker`` (tests, benchmarks) scans one item in place of
+    :func:`scan_timed`: a module-level function, since it is sent to other processes.
 
     >>> rows = list(scan_many("no/such/folder", jobs=1))
     >>> rows[0]["status"], rows[0]["error_message"]
@@ -284,10 +290,17 @@ def scan_many(
     if skip is not None:
         items = (item for item in items if not skip(item.name))
     if client is None:
-        for item, entry in run_batch(items, options, jobs=jobs or _cores(), worker=scan_timed):
+        for item, entry in run_batch(items, options, jobs=jobs or _cores(), worker=worker or scan_timed):
             yield _row(item, entry, options)
     else:
-        yield from _run_on_cluster(client, items, options, batch_size)
+        yield from _run_on_cluster(client, items, options, batch_size, worker)
+
+
+def connect(address: str, *, timeout: float = 20.0) -> Client:
+    """A Dask client of the scheduler at ``address`` (``tcp://host:8786``); OSError when it cannot be reached."""
+    from distributed import Client
+
+    return Client(address, timeout=timeout, set_as_default=False)
 
 
 def _cores() -> int:
@@ -330,18 +343,24 @@ class _Window:
         return self.size
 
 
-def _run_on_cluster(client: Client, items: Iterator[WorkItem], options: ScanOptions, size: int) -> Iterator[Row]:
+def _run_on_cluster(
+    client: Client,
+    items: Iterator[WorkItem],
+    options: ScanOptions,
+    size: int,
+    worker: Callable[[WorkItem, ScanOptions], Entry] | None,
+) -> Iterator[Row]:
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     window = _Window(client)
     batches = _batches(items, size, options)
     out: dict[Future[list[Row]], list[WorkItem]] = {}
-    done = as_completed()
+    done = as_completed(loop=client.loop)
     ready: list[Row] = []  # rows known without a task (missing files …), handed out as they come
 
     def submit(batch: list[WorkItem]) -> None:
-        future = client.submit(scan_batch, batch, options, pure=False)
+        future = client.submit(scan_batch, batch, options, worker, pure=False)
         out[future] = batch
         done.add(future)
 

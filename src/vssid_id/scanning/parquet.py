@@ -26,6 +26,7 @@ pyarrow is imported only here, and only when a Parquet file is written or read.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
@@ -90,6 +91,19 @@ def row_schema() -> pa.Schema:
     return pa.schema([(name, types[name]) for name in ROW_FIELDS])
 
 
+def storable_name(name: str) -> str:
+    """``name`` as Parquet text (UTF-8): a byte of a file name that is not UTF-8 (a surrogate, by Python's
+    surrogateescape) becomes the six characters ``\\udcXX``, as ``vssid-scan --json`` writes it.
+
+    >>> storable_name("scan-\udcff.jpg")
+    'scan-\\udcff.jpg'
+    """
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match[0]):04x}", name)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _parts(folder: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if _PART.fullmatch(path.name))
 
@@ -122,7 +136,7 @@ class PartWriter:
         self.parts_written = 0
 
     def write(self, row: dict[str, Any]) -> None:
-        self._rows.append(row)
+        self._rows.append({**row, "input": storable_name(row["input"])})
         if len(self._rows) >= self.rows_per_part or time.monotonic() - self._since >= self.seconds_per_part:
             self.flush()
 
@@ -145,7 +159,7 @@ class PartWriter:
 
 
 def _digest(name: str) -> bytes:
-    return hashlib.blake2b(name.encode("utf-8", "surrogateescape"), digest_size=16).digest()
+    return hashlib.blake2b(storable_name(name).encode("utf-8"), digest_size=16).digest()
 
 
 @dataclass(frozen=True)
@@ -218,9 +232,10 @@ def scan_to_parquet(
 
     folder = Path(out)
     if folder.exists() and not folder.is_dir():
-        raise FileExistsError(f"{os.fspath(folder)} exists and is not a Parquet folder")
+        raise FileExistsError(errno.EEXIST, "exists and is not a folder of Parquet parts", os.fspath(folder))
     if not resume and folder.is_dir() and _parts(folder):
-        raise FileExistsError(f"{os.fspath(folder)} already holds results: add --resume to go on, or remove it")
+        raise FileExistsError(errno.EEXIST, "already holds results: add --resume to go on, or remove it",
+                              os.fspath(folder))
     done = written_inputs(folder) if resume else None
     summary = ArchiveSummary()
 

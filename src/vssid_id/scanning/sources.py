@@ -130,17 +130,34 @@ def _filesystem(url: str) -> tuple[Any, str]:
     return fs, str(path)
 
 
+_MAGIC = re.compile(r"[*?[]")
+
+
+def _namer(url: str, path: str, fs: Any) -> Callable[[str], str]:
+    """Listed path → the name reported: the URL as the user spelt it, with the listed rest appended."""
+    magic_url, magic_path = _MAGIC.search(url.split("://", 1)[1]), _MAGIC.search(path)
+    fixed_url = url if magic_url is None else url[: url.index("://") + 3 + magic_url.start()].rsplit("/", 1)[0]
+    fixed_path = path if magic_path is None else path[: magic_path.start()].rsplit("/", 1)[0]
+    fixed_url, fixed_path = fixed_url.rstrip("/"), fixed_path.rstrip("/")
+
+    def name(listed: str) -> str:
+        if fixed_path and listed.startswith(fixed_path + "/"):
+            return fixed_url + "/" + listed[len(fixed_path) + 1 :]
+        return str(fs.unstrip_protocol(listed))
+
+    return name
+
+
 def _remote(url: str) -> Iterator[tuple[str, Entry | None]]:
     """``(url, entry or None)`` for each image under a URL: an object, a prefix (listed by ``find``) or a glob."""
     scheme = url.split("://", 1)[0]
     try:
         fs, path = _filesystem(url)
-        protocol = url[: url.index("://") + 3]
-
-        def unstrip(name: str) -> str:
-            return fs.unstrip_protocol(name) if not name.startswith(protocol) else name
-
-        if glob.has_magic(path):
+    except (ImportError, ValueError) as error:  # fsspec or the storage's package missing; a scheme unknown
+        yield url, input_error(f"{scheme}:// cannot be read here: {error}", type(error).__name__)
+        return
+    try:
+        if _MAGIC.search(path):
             names = sorted(fs.glob(path))
             if not names:
                 yield url, input_error("no object matches this pattern")
@@ -156,17 +173,15 @@ def _remote(url: str) -> Iterator[tuple[str, Entry | None]]:
         else:
             yield url, input_error("no such file")
             return
-    except ImportError as error:
-        yield url, input_error(f"{scheme}:// cannot be read here: {error}", "ImportError")
-        return
     except OSError as error:
         yield url, input_error(_os_message(error))
         return
     except Exception as error:  # a storage package's own error (credentials, a bad bucket name, …)
         yield url, input_error(f"cannot be listed ({exception_name(error)})")
         return
-    for name in names:
-        yield unstrip(name), None
+    name = _namer(url, path, fs)
+    for listed in names:
+        yield name(listed), None
 
 
 def read_url(url: str, max_bytes: int) -> bytes:
