@@ -418,6 +418,14 @@ def _run_camera(args: argparse.Namespace) -> int:
     return status
 
 
+def _cluster_failed(error: Exception, args: argparse.Namespace) -> int:
+    from ..scanning.batch import exception_name
+
+    _fail(f"the Dask cluster failed ({exception_name(error)}); the rows written are kept in "
+          f"{os.fspath(args.out)}: run again with --resume to scan the rest")
+    return EXIT_UNAVAILABLE
+
+
 def _run_archive(inputs: list[str], args: argparse.Namespace) -> int:
     """``--out``: every input into the Parquet folder, on the local pool or (``--scheduler``) a Dask cluster."""
     from ..scanning.archive import connect
@@ -454,10 +462,17 @@ def _run_archive(inputs: list[str], args: argparse.Namespace) -> int:
     except ImportError as error:
         _fail(str(error))
         return EXIT_UNAVAILABLE
-    except OSError as error:  # the folder exists without --resume, or cannot be written
+    except OSError as error:
+        if error.filename is None and client is not None:
+            return _cluster_failed(error, args)
+        # the folder exists without --resume, or cannot be written
         message = error.strerror if error.filename is not None and error.strerror else str(error)
         _fail(f"--out {os.fspath(args.out)}: {message}")
         return EXIT_CANT_CREATE
+    except Exception as error:
+        if client is None:
+            raise
+        return _cluster_failed(error, args)
     finally:
         if progress.enabled and count:
             sys.stderr.write("\n")

@@ -54,7 +54,9 @@ Where the work runs:
   ``KilledWorker``) is split and each of its inputs is run alone; an input
   that still kills its worker gets a row with status ``error`` and
   ``error_type`` ``WorkerCrash``, as with the local pool. Every input gets
-  exactly one row.
+  exactly one row. A failure of the cluster itself (the scheduler lost, the
+  client closed) is raised, ending the run: its inputs get no row, so that a
+  resumed run scans them.
 
 Nothing of Dask is imported unless a client is given.
 """
@@ -69,7 +71,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..images.loading import DEFAULT_MAX_BYTES
-from .batch import Entry, ScanOptions, WorkItem, exception_name, internal_error, run_batch, scan_item
+from .batch import Entry, ScanOptions, WorkItem, internal_error, run_batch, scan_item
 
 if TYPE_CHECKING:  # pragma: no cover
     from distributed import Client, Future
@@ -393,10 +395,8 @@ def _run_on_cluster(
                     rows = []
                 else:
                     rows = [_crash_row(batch[0], options)]
-            except Exception as error:  # the task itself failed (it cannot be sent, say): its inputs only
-                name = exception_name(error)
-                entry = internal_error(name, f"the Dask task failed ({name})")
-                rows = [entry_row(item.name, entry, masked=options.mask) for item in batch]
+            # Any other failure is the cluster's (the scheduler lost, the task cancelled), not an input's:
+            # it ends the run rather than giving the inputs rows that --resume would then skip.
             future.release()
             yield from rows
             top_up()
