@@ -63,10 +63,11 @@ masking:
   --no-mask prints everything as the card holds it.
 
 inputs:
-  An IMAGE may be a file, a directory, a glob ('scans/**/*.jpg', quoted) or a
-  URL read through fsspec (s3://, gs://, https://, ...; the storage's package,
-  e.g. s3fs, installed by you). Files must be regular files (a device or FIFO is refused: pipe it in with
-  -) of at most --max-bytes bytes. Text output escapes what the terminal
+  An IMAGE may be a file, a directory, a glob ('scans/**/*.jpg', quoted) or
+  a URL read through fsspec (s3://, gs://, https://, ...; the storage's
+  package, e.g. s3fs, installed by you). Files must be regular files (a
+  device or FIFO is refused: pipe it in with -) of at most --max-bytes bytes;
+  URLs are streamed with the same cap. Text output escapes what the terminal
   cannot show; --json lines are UTF-8 JSON, with every byte of a file name
   that is not UTF-8 written as \\udcXX (Python's surrogateescape).
 
@@ -83,11 +84,12 @@ exit codes:
        (pip install 'vssid_id[dask]'), or the Dask scheduler cannot be reached
   {EXIT_SOFTWARE}   reading an input failed unexpectedly (an internal error, out of
        memory, or its worker process died)
-  {EXIT_CANT_CREATE}   --debug-dir or --out cannot be created or written (or --out holds
-       results and --resume was not given)
+  {EXIT_CANT_CREATE}   --debug-dir or --out cannot be created or written (or --out, or its
+       parts, hold results and --resume was not given)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
   {EXIT_BROKEN_PIPE}  stdout was closed early (e.g. piped into head): the run stops quietly
-  One line (text) or one JSON object (--json) per input, whatever happens to it;
+  One line (text) or one JSON object (--json) per input, whatever happens to it
+  (with --out: one row per input, and one summary line on stdout);
   the rest of a batch is always processed. When several codes apply, the
   highest wins.
 
@@ -189,9 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
                       f"of 1024; default {_size_text(DEFAULT_MAX_BYTES)})")
     archive = parser.add_argument_group(
         "archives", "many stored images into a Parquet table, one row per input (needs vssid_id[dask])")
-    archive.add_argument("--out", metavar="DIR.parquet", type=Path,
-                         help="write one row per input into this folder of Parquet files, as the scan goes "
-                         "(masked unless --no-mask); the exit code is the batch's as usual")
+    archive.add_argument("--out", metavar="FILE.parquet", type=Path,
+                         help="write one row per input into this Parquet file (as the scan goes, into parts in "
+                         "FILE.parquet.parts/, gathered at the end; masked unless --no-mask); the exit code is "
+                         "the batch's as usual")
     archive.add_argument("--resume", action="store_true",
                          help="with --out: skip the inputs that already have a row there, and add the rest")
     archive.add_argument("--scheduler", metavar="ADDRESS",
@@ -427,7 +430,7 @@ def _cluster_failed(error: Exception, args: argparse.Namespace) -> int:
 
 
 def _run_archive(inputs: list[str], args: argparse.Namespace) -> int:
-    """``--out``: every input into the Parquet folder, on the local pool or (``--scheduler``) a Dask cluster."""
+    """``--out``: every input into the Parquet file, on the local pool or (``--scheduler``) a Dask cluster."""
     from ..scanning.archive import connect
     from ..scanning.parquet import scan_to_parquet
 

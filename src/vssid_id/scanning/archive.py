@@ -51,9 +51,9 @@ Where the work runs:
 * **A worker that dies** (killed, out of memory) loses its task; the
   scheduler runs it again on another worker. A batch that has killed
   ``distributed.scheduler.allowed-failures`` + 1 workers (Dask's
-  ``KilledWorker``) is split and each of its inputs is run alone; an input
-  that still kills its worker gets a row with status ``error`` and
-  ``error_type`` ``WorkerCrash``, as with the local pool. Every input gets
+  ``KilledWorker``) is split and each of its inputs is run alone, one at a
+  time (as the local pool does); an input that still kills its worker gets a
+  row with status ``error`` and ``error_type`` ``WorkerCrash``. Every input gets
   exactly one row. A failure of the cluster itself (the scheduler lost, the
   client closed) is raised, ending the run: its inputs get no row, so that a
   resumed run scans them.
@@ -352,21 +352,28 @@ def _run_on_cluster(
     size: int,
     worker: Callable[[WorkItem, ScanOptions], Entry] | None,
 ) -> Iterator[Row]:
+    from collections import deque
+
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
     window = _Window(client)
     batches = _batches(items, size, options)
-    out: dict[Future[list[Row]], list[WorkItem]] = {}
+    out: dict[Future[list[Row]], tuple[list[WorkItem], bool]] = {}  # future → (its items, run alone?)
     done = as_completed(loop=client.loop)
     ready: list[Row] = []  # rows known without a task (missing files …), handed out as they come
+    # The inputs of a batch that killed its workers, each to run alone, one at a time: a suspect that kills
+    # its worker then takes no other suspect with it (innocent tasks queued on that worker are rerun).
+    suspects: deque[WorkItem] = deque()
 
-    def submit(batch: list[WorkItem]) -> None:
+    def submit(batch: list[WorkItem], alone: bool = False) -> None:
         future = client.submit(scan_batch, batch, options, worker, pure=False)
-        out[future] = batch
+        out[future] = (batch, alone)
         done.add(future)
 
     def top_up() -> None:
+        if suspects and not any(alone for _, alone in out.values()):
+            submit([suspects.popleft()], alone=True)
         while len(out) < window():
             batch = next(batches, None)
             if batch is None:
@@ -378,23 +385,20 @@ def _run_on_cluster(
 
     try:
         top_up()
-        while ready or out:
+        while ready or out or suspects:
             yield from ready
             ready.clear()
             if not out:
                 top_up()
                 continue
             future = next(done)
-            batch = out.pop(future)
+            batch, alone = out.pop(future)
             try:
                 rows = future.result()
-            except KilledWorker:
-                if len(batch) > 1:  # which input kills its workers is unknown: each runs alone
-                    for item in batch:
-                        submit([item])
-                    rows = []
-                else:
-                    rows = [_crash_row(batch[0], options)]
+            except KilledWorker:  # the task killed its workers (Dask gave up after allowed-failures + 1)
+                rows = [_crash_row(batch[0], options)] if alone else []
+                if not alone:  # which input did it is unknown: each runs alone
+                    suspects.extend(batch)
             # Any other failure is the cluster's (the scheduler lost, the task cancelled), not an input's:
             # it ends the run rather than giving the inputs rows that --resume would then skip.
             future.release()

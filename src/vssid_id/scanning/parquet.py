@@ -1,23 +1,27 @@
-"""Rows of :func:`vssid_id.scan_many` into Parquet, written as they come, resumable.
+"""Rows of :func:`vssid_id.scan_many` into one Parquet file, written as they come, resumable.
 
-The output (``vssid-scan SRC --out results.parquet``) is a **directory** of
-Parquet files, ``part-000001.parquet``, ``part-000002.parquet`` … in one
-schema (:func:`row_schema`): the usual layout of a Parquet dataset, which
-pyarrow, pandas (``pd.read_parquet("results.parquet")``), Polars, DuckDB
-(``read_parquet('results.parquet/*.parquet')``) and Spark read as one table.
-A directory, because a Parquet file is readable only once its footer is
-written: one file growing for hours would be lost whole by a crash.
+``vssid-scan SRC --out results.parquet`` ends with **one Parquet file**,
+``results.parquet``, in one schema (:func:`row_schema`), one row per input,
+that pyarrow, pandas, Polars, DuckDB and Spark read directly. While the run
+goes, the rows are written as numbered part files into the folder beside it,
+``results.parquet.parts/`` (``part-000001.parquet`` …), because a Parquet
+file is readable only once its footer is written: one file growing for hours
+would be lost whole by a crash. When the run ends, the parts (and the rows of
+an earlier run, with ``--resume``) are copied into the final file, one row
+group per part, and the folder is removed.
 
-* **Incremental**: rows are buffered and written as one part file every
+* **Incremental**: rows are buffered and written as one part every
   ``rows_per_part`` rows (default :data:`DEFAULT_ROWS_PER_PART`) or
   ``seconds_per_part`` seconds (default :data:`DEFAULT_SECONDS_PER_PART`),
-  whichever comes first, and at the end. A part is written under a temporary
-  name and renamed when complete, so a crash loses at most the rows not yet
-  written (one part's worth) and never leaves a half-written part.
-* **Resume**: :func:`written_inputs` reads the ``input`` column of the parts
-  already there, and the run skips those inputs; new parts are numbered
-  after the last. The inputs are held as 16-byte BLAKE2b digests in a sorted
-  numpy array (160 MB for ten million), not as Python strings.
+  whichever comes first. A part is written under a temporary name and renamed
+  when complete, so a crash loses at most the rows not yet written (one
+  part's worth) and never leaves a half-written part; the parts written stay
+  for ``--resume``. A run stopped by an exception (Ctrl-C, a lost cluster)
+  writes its buffered rows as a last part and leaves the parts as they are.
+* **Resume**: :func:`written_inputs` reads the ``input`` column of the file
+  and the parts already there, and the run skips those inputs; new parts are
+  numbered after the last. The inputs are held as 16-byte BLAKE2b digests in
+  a sorted numpy array (160 MB for ten million), not as Python strings.
 * Rows are in the order :func:`~vssid_id.scan_many` yields them (input
   order on the local pool; the order tasks finish on a cluster).
 
@@ -31,7 +35,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -50,6 +54,8 @@ __all__ = [
     "written_inputs",
     "InputSet",
     "ArchiveSummary",
+    "parts_folder",
+    "finish",
     "scan_to_parquet",
     "read_rows",
 ]
@@ -105,11 +111,18 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _parts(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
     return sorted(path for path in folder.iterdir() if _PART.fullmatch(path.name))
 
 
+def parts_folder(out: str | os.PathLike[str]) -> Path:
+    """Where the parts of the run writing ``out`` go: ``out`` + ``.parts``."""
+    return Path(os.fspath(out) + ".parts")
+
+
 class PartWriter:
-    """Write rows into ``folder`` as numbered Parquet part files (see the module doc)."""
+    """Write rows into ``folder`` as numbered Parquet part files (see the module doc); never one file."""
 
     def __init__(
         self,
@@ -181,21 +194,61 @@ class InputSet:
         return position < len(self.digests) and bytes(self.digests[position]) == key[0]
 
 
-def written_inputs(folder: str | os.PathLike[str]) -> InputSet:
-    """The inputs that already have a row in the parts of ``folder`` (none if it does not exist)."""
+def _input_names(out: Path) -> Iterator[list[str]]:
+    """The ``input`` column of the final file and of each part, one list at a time."""
+    import pyarrow.parquet as pq
+
+    if out.is_file():
+        file = pq.ParquetFile(out)
+        for group in range(file.num_row_groups):
+            yield file.read_row_group(group, columns=["input"]).column("input").to_pylist()
+    for part in _parts(parts_folder(out)):
+        yield pq.read_table(part, columns=["input"]).column("input").to_pylist()
+
+
+def written_inputs(out: str | os.PathLike[str]) -> InputSet:
+    """The inputs that already have a row in ``out`` or in its parts (none if neither exists)."""
     import numpy as np
 
-    path = Path(folder)
+    path = Path(out)
     chunks = []
-    if path.is_dir():
+    if path.is_file() or parts_folder(path).is_dir():
         _pyarrow()
-        import pyarrow.parquet as pq
-
-        for part in _parts(path):
-            names = pq.read_table(part, columns=["input"]).column("input").to_pylist()
-            chunks.append(np.array([_digest(name) for name in names], dtype="S16"))
+        chunks = [np.array([_digest(name) for name in names], dtype="S16") for names in _input_names(path)]
     digests = np.sort(np.concatenate(chunks)) if chunks else np.array([], dtype="S16")
     return InputSet(digests)
+
+
+def finish(out: str | os.PathLike[str]) -> None:
+    """Copy the rows of ``out`` (if any) and of its parts into a new ``out``; remove the parts.
+
+    One row group at a time is held in memory; the new file replaces the old one only when complete.
+    """
+    pa = _pyarrow()
+    import pyarrow.parquet as pq
+
+    path, folder = Path(out), parts_folder(out)
+    parts = _parts(folder)
+    if not parts and path.is_file():
+        return
+    temporary = path.with_name(f".{path.name}.tmp")
+    schema = row_schema()
+    with pq.ParquetWriter(temporary, schema, compression="zstd") as writer:
+        if path.is_file():
+            file = pq.ParquetFile(path)
+            for group in range(file.num_row_groups):
+                writer.write_table(file.read_row_group(group))
+        for part in parts:
+            writer.write_table(pq.read_table(part).cast(schema))
+        if not parts and not path.is_file():
+            writer.write_table(pa.Table.from_pylist([], schema=schema))
+    os.replace(temporary, path)
+    for part in parts:
+        part.unlink()
+    for stale in folder.glob(".part-*.tmp") if folder.is_dir() else []:
+        stale.unlink()
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
 
 
 @dataclass
@@ -230,13 +283,13 @@ def scan_to_parquet(
     """
     from .archive import scan_many
 
-    folder = Path(out)
-    if folder.exists() and not folder.is_dir():
-        raise FileExistsError(errno.EEXIST, "exists and is not a folder of Parquet parts", os.fspath(folder))
-    if not resume and folder.is_dir() and _parts(folder):
+    path, folder = Path(out), parts_folder(out)
+    if path.exists() and not path.is_file():
+        raise FileExistsError(errno.EEXIST, "exists and is not a Parquet file", os.fspath(path))
+    if not resume and (path.exists() or _parts(folder)):
         raise FileExistsError(errno.EEXIST, "already holds results: add --resume to go on, or remove it",
-                              os.fspath(folder))
-    done = written_inputs(folder) if resume else None
+                              os.fspath(path))
+    done = written_inputs(path) if resume else None
     summary = ArchiveSummary()
 
     def skip(name: str) -> bool:
@@ -256,14 +309,16 @@ def scan_to_parquet(
     finally:
         writer.close()  # what was scanned is kept, whatever stopped the run
         summary.parts = writer.parts_written
+    finish(path)
     return summary
 
 
 def read_rows(out: str | os.PathLike[str]) -> list[dict[str, Any]]:
-    """Every row of a Parquet folder, as dicts (for tests and small results)."""
+    """Every row of ``out`` and of its parts, as dicts (for tests and small results)."""
     import pyarrow.parquet as pq
 
-    rows: list[dict[str, Any]] = []
-    for part in _parts(Path(out)):
+    path = Path(out)
+    rows: list[dict[str, Any]] = pq.read_table(path).to_pylist() if path.is_file() else []
+    for part in _parts(parts_folder(path)):
         rows.extend(pq.read_table(part).to_pylist())
     return rows
