@@ -527,3 +527,28 @@ def test_stdin_bytes_as_an_input(archive_dir, expected, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
     [row] = list(vssid_id.scan_many("-", jobs=1, max_bytes=10))
     assert row["error_type"] == "ImageTooLarge"
+
+
+def test_vssid_scan_reads_urls_without_out_too(archive_dir, expected, capsys):
+    fsspec = pytest.importorskip("fsspec")
+    _, files = archive_dir
+    memory = fsspec.filesystem("memory")
+    memory.pipe("/cli-url-test/a.jpg", Path(files[0]).read_bytes())
+    try:
+        status = cli.main(["memory://cli-url-test/", "file://" + files[1], "--json", "--jobs", "1"])
+    finally:
+        memory.rm("/cli-url-test", recursive=True)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert status == cli.EXIT_OK
+    assert [line["input"] for line in lines] == ["memory://cli-url-test/a.jpg", files[1]]
+    assert all(line["codes"][0]["record"]["kind"] == expected[path]["codes"][0]["kind"]
+               for line, path in zip(lines, files[:2], strict=True))
+
+
+def test_out_shows_a_count_and_rate_on_a_terminal(archive_dir, tmp_path, capsys, monkeypatch):
+    _, files = archive_dir
+    monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    assert cli.main([*files[:5], "--out", str(tmp_path / "p.parquet"), "--jobs", "1"]) == cli.EXIT_OK
+    err = capsys.readouterr().err
+    assert "\r5 done, " in err and err.endswith("/s\n")

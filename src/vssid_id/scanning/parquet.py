@@ -98,8 +98,8 @@ def row_schema() -> pa.Schema:
 
 
 def storable_name(name: str) -> str:
-    """``name`` as Parquet text (UTF-8): a byte of a file name that is not UTF-8 (a surrogate, by Python's
-    surrogateescape) becomes the six characters ``\\udcXX``, as ``vssid-scan --json`` writes it.
+    r"""``name`` as Parquet text (UTF-8): a byte of a file name that is not UTF-8 (a surrogate, by Python's
+    surrogateescape) becomes the six characters ``\udcXX``, as ``vssid-scan --json`` writes it.
 
     >>> storable_name("scan-\udcff.jpg")
     'scan-\\udcff.jpg'
