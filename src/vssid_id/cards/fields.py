@@ -34,10 +34,12 @@ payload must parse back to it, so the card-text rule of
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from typing import Annotated
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from ..errors import InvalidFormat, InvalidLength, VssidError
@@ -55,6 +57,7 @@ __all__ = [
     "BhytCardCode",
     "BhytCardNumber",
     "FacilityCode",
+    "CardDate",
     "card_text",
     "validate_bhyt_card_number",
 ]
@@ -183,3 +186,20 @@ FacilityCode = Annotated[
 """A registered primary-care facility code, as :func:`vssid_id.codes.facility.validate` checks it."""
 
 
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date_as_written(value: Any) -> Any:
+    """A ``date``, or text written ``YYYY-MM-DD``: nothing else reaches pydantic's own date parsing."""
+    if type(value) is date or (isinstance(value, str) and _ISO_DATE.fullmatch(value)):
+        return value
+    kind = "datetime" if isinstance(value, datetime) else type(value).__name__
+    raise PydanticCustomError("date_format", f"must be a date written YYYY-MM-DD, not a {kind} in another form")
+
+
+CardDate = Annotated[date, BeforeValidator(_date_as_written)]
+"""A date of a card: a :class:`datetime.date` or ``YYYY-MM-DD``, as a record's JSON writes it. Pydantic
+alone also reads ``0`` and ``"0"`` (1 January 1970, Unix time), ``"20260101"`` or a datetime at midnight;
+a record built from those held a date its card never wrote."""

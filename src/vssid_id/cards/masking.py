@@ -14,7 +14,14 @@ The rules, applied by :func:`mask_record`:
 * names (holder and, on a child's BHYT card, guardian): initials only (``Nguyễn Văn An`` → ``N. V. A.``);
 * addresses: only the last comma-separated part, the province, is kept;
 * dates of birth: only the year is kept (the month of birth is masked too);
-* fields whose meaning the library does not know (``extra_fields``): ``***``.
+* fields whose meaning the library does not know (``extra_fields``): ``***``;
+* **whatever a field holds**: any run of digits anywhere in the masked output
+  (the check field, an address's kept province part, …) that contains one of
+  the card's masked numbers, its first six digits, or the CCCD number's
+  province code and serial, is masked like a number (:func:`mask_numbers_in`),
+  so that masking holds whatever the parser put in a field it does not mask;
+* any date equal to the date of birth (a child's BHYT card is valid from the
+  day of birth) is masked like the date of birth.
 
 Dates of issue and validity, codes of facilities and of the BHYT card's
 issuing province, gender and year of birth stay readable: a support engineer
@@ -41,6 +48,7 @@ management code loses its office prefix.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -48,7 +56,8 @@ from typing import Any
 from .records import BhytRecord, CccdRecord
 
 __all__ = [
-    "mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_record", "mask_form",
+    "mask_number", "mask_name", "mask_address", "mask_birth_date", "mask_numbers_in", "record_numbers", "mask_record",
+    "mask_form",
 ]
 
 _KEEP = 4
@@ -89,6 +98,11 @@ def mask_birth_date(value: date | str | None) -> str | None:
 
 
 def _mask_birth(data: dict[str, Any]) -> None:
+    birth = data.get("date_of_birth")
+    if birth:  # a child's BHYT card is valid from its holder's day of birth
+        for key, value in data.items():
+            if key != "date_of_birth" and value == birth:
+                data[key] = mask_birth_date(value)
     if data.get("date_of_birth"):
         data["date_of_birth"] = mask_birth_date(data["date_of_birth"])
     if data.get("month_of_birth") is not None:
@@ -97,8 +111,62 @@ def _mask_birth(data: dict[str, Any]) -> None:
         data["valid_until"] = mask_birth_date(data["valid_until"])
 
 
+_DIGIT_RUN = re.compile("[0-9]+")
+
+
+def _hidden_digits(numbers: list[str | None]) -> set[str]:
+    """What must not show of ``numbers``: each number (its digits) and its first six digits; for a
+    12-digit CCCD number also its province code and serial (digits 1–3 and 7–12) together."""
+    hidden = set()
+    for number in numbers:
+        digits = "".join(_DIGIT_RUN.findall(number or ""))
+        if len(digits) >= 6:
+            hidden |= {digits, digits[:6]}
+        if len(digits) == 12:
+            hidden.add(digits[:3] + digits[6:])
+    return hidden
+
+
+def mask_numbers_in(value: Any, numbers: list[str | None]) -> Any:
+    """``value`` (a JSON-ready structure) with every run of digits that contains one of ``numbers``,
+    its first six digits or (a CCCD number) its province code and serial masked by :func:`mask_number`.
+
+    >>> mask_numbers_in({"checksum": "82901167147742"}, ["1167147742"])
+    {'checksum': '**********7742'}
+    """
+    hidden = _hidden_digits(numbers)
+
+    def run(match: re.Match[str]) -> str:
+        digits = match[0]
+        return mask_number(digits) or digits if any(part in digits for part in hidden) else digits
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return _DIGIT_RUN.sub(run, item) if len(item) >= 6 else item
+        if isinstance(item, dict):
+            return {key: walk(inner) for key, inner in item.items()}
+        if isinstance(item, list):
+            return [walk(inner) for inner in item]
+        return item
+
+    return walk(value) if hidden else value
+
+
+def record_numbers(record: CccdRecord | BhytRecord) -> list[str | None]:
+    """The numbers masking hides on ``record``'s card."""
+    if isinstance(record, CccdRecord):
+        return [record.id_number, record.old_id_number]
+    return [record.bhxh_code, record.management_code]  # a card code's number is its BHXH number
+
+
 def mask_record(record: CccdRecord | BhytRecord) -> dict[str, Any]:
     """A JSON-ready dict of ``record`` with its personal data masked."""
+    data = _mask_fields(record)
+    masked: dict[str, Any] = mask_numbers_in(data, record_numbers(record))
+    return masked
+
+
+def _mask_fields(record: CccdRecord | BhytRecord) -> dict[str, Any]:
     data = record.model_dump(mode="json")
     data["full_name"] = mask_name(data["full_name"])
     data["address"] = mask_address(data["address"])

@@ -7,6 +7,8 @@
 * JSON lines: always UTF-8 JSON — characters as they are on a UTF-8 stream,
   ``\\uXXXX`` escapes otherwise; an undecodable file-name byte is ``\\udcXX``
   (``os.fsencode(json.loads(line)["input"])`` gives the name's bytes back).
+* File names in text output have their terminal controls escaped
+  (:func:`printable_name`); JSON escapes them itself.
 * The text layout of one input's entry (:func:`print_entry`), of its problems
   alone (:func:`print_problems`) and of the prefilled registration form
   (:func:`print_form`, masked by :func:`vssid_id.cards.masking.mask_form`).
@@ -17,13 +19,15 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..registration import Registration
 
 __all__ = [
-    "SURROGATE", "write_line", "write_text", "json_line", "print_entry", "print_problems", "print_form",
+    "SURROGATE", "printable_name", "write_line", "write_text", "json_line", "print_entry", "print_problems",
+    "print_form",
 ]
 
 SURROGATE = re.compile("[\ud800-\udfff]")
@@ -73,8 +77,31 @@ def json_line(obj: dict[str, Any], stream: TextIO) -> str:
     return _escape_surrogates(json.dumps(obj, ensure_ascii=not _is_utf8(stream)), "json")
 
 
+def _is_control(char: str) -> bool:
+    """Control, format (bidi, zero-width) and line-separator characters: what a terminal acts on."""
+    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp")
+
+
+def printable_name(name: str) -> str:
+    r"""A file name as text output shows it: terminal controls escaped, the rest as it is.
+
+    A name holding ESC sequences, CR or bidi overrides would otherwise retitle,
+    clear or rewrite the terminal it is printed on.
+
+    >>> printable_name('card-\x1b[2J\u202e.png')
+    'card-\\x1b[2J\\u202e.png'
+    """
+    if not any(_is_control(char) for char in name):
+        return name
+    return "".join(
+        (f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}") if _is_control(char) else char
+        for char in name
+    )
+
+
 def print_entry(name: str, entry: dict[str, Any], out: TextIO) -> None:
     """One input's entry as text: its error, "no QR code found", or each code's record or error."""
+    name = printable_name(name)
     for key in ("input_error", "internal_error"):
         if entry.get(key):
             write_line(out, f"{name}: error: {entry[key]['message']}")
@@ -118,6 +145,7 @@ def print_entry(name: str, entry: dict[str, Any], out: TextIO) -> None:
 
 def print_problems(name: str, entry: dict[str, Any], out: TextIO) -> None:
     """The lines of ``entry`` that say what went wrong (with ``--form``, the records go into the form)."""
+    name = printable_name(name)
     if entry.get("input_error") or entry.get("internal_error") or not entry["codes"]:
         print_entry(name, entry, out)
         return

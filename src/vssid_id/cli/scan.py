@@ -8,14 +8,17 @@ itself (reading inputs with a byte cap, the worker pool) is in
 in turn and decides the exit code.
 
 Nothing here ends in a traceback: every input's problem is one line (one JSON
-object with ``--json``) and an exit code; a closed stdout and Ctrl-C end the run
-quietly with their own codes.
+object with ``--json``) and an exit code; a closed pipe and Ctrl-C end the run
+quietly with their own codes, an output that cannot be written (stdout closed,
+disk full) with one line on stderr and exit code 74.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import io
+import math
 import os
 import re
 import signal
@@ -28,7 +31,16 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import __version__
-from .output import SURROGATE, json_line, print_entry, print_form, print_problems, write_line, write_text
+from .output import (
+    SURROGATE,
+    json_line,
+    print_entry,
+    print_form,
+    print_problems,
+    printable_name,
+    write_line,
+    write_text,
+)
 
 # Exit codes (also in --help and README.md). When several apply, the highest wins.
 EXIT_OK = 0
@@ -39,13 +51,23 @@ EXIT_NO_INPUT = 66  # EX_NOINPUT: an input is missing, unreadable, not an image 
 EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: --out / --scheduler need a package not installed, or the scheduler is down
 EXIT_SOFTWARE = 70  # EX_SOFTWARE: reading an input failed unexpectedly (a bug, out of memory, a worker died)
 EXIT_CANT_CREATE = 73  # EX_CANTCREAT: --debug-dir cannot be created or written
+EXIT_IO_ERROR = 74  # EX_IOERR: the output cannot be written (stdout closed, disk full)
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `tool | head`
 
 EXIT_CODES = (
     EXIT_OK, EXIT_NO_CODE, EXIT_INVALID, EXIT_USAGE, EXIT_NO_INPUT, EXIT_UNAVAILABLE,
-    EXIT_SOFTWARE, EXIT_CANT_CREATE, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE,
+    EXIT_SOFTWARE, EXIT_CANT_CREATE, EXIT_IO_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE,
 )
+
+#: The most worker processes --jobs may ask for (each holds the decoder's
+#: libraries, about 60 MB); a batch never starts more than it has images.
+MAX_JOBS = 64
+
+#: The largest --camera index, :data:`vssid_id.images.camera.MAX_CAMERA_INDEX`
+#: (not imported: that module loads the decoder). A negative index crashed
+#: inside OpenCV, and one past a C int raised OverflowError.
+MAX_CAMERA_INDEX = 9999
 
 _EPILOG = f"""\
 what is reported:
@@ -86,6 +108,7 @@ exit codes:
        memory, or its worker process died)
   {EXIT_CANT_CREATE}   --debug-dir or --out cannot be created or written (or --out, or its
        parts, hold results and --resume was not given)
+  {EXIT_IO_ERROR}   the output cannot be written (stdout closed, disk full)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
   {EXIT_BROKEN_PIPE}  stdout was closed early (e.g. piped into head): the run stops quietly
   One line (text) or one JSON object (--json) per input, whatever happens to it
@@ -136,9 +159,34 @@ def _size_text(size: int) -> str:
 
 
 def _job_count(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number ≥ 1, not {text!r}")
+    if not text.isdigit() or not 1 <= int(text) <= MAX_JOBS:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_JOBS}, not {text!r}")
     return int(text)
+
+
+def _camera_index(text: str) -> int:
+    """``--camera``: a device index from 0 to :data:`MAX_CAMERA_INDEX`."""
+    if not text.isdigit() or not text.isascii() or int(text) > MAX_CAMERA_INDEX:
+        raise argparse.ArgumentTypeError(f"must be a camera index from 0 to {MAX_CAMERA_INDEX}, not {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    """``--timeout``: a finite number of seconds above 0 (nan would mean "never", a negative one "at once")."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0, not {text!r}")
+    return value
+
+
+def _directory_name(text: str) -> Path:
+    """``--debug-dir``: a non-empty path ("" would be the current directory)."""
+    if not text:
+        raise argparse.ArgumentTypeError("must name a directory, not be empty")
+    return Path(text)
 
 
 def _cores() -> int:
@@ -164,8 +212,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--sample", action="store_true", help="scan the synthetic sample card bundled with the package")
     source.add_argument("--payload", metavar="TEXT", action="append",
                         help="parse a QR payload given as text (repeatable; - reads one payload per line from stdin)")
-    source.add_argument("--camera", metavar="N", type=int, help="scan webcam N until a card is read")
-    source.add_argument("--timeout", metavar="SECONDS", type=float, default=30.0,
+    source.add_argument("--camera", metavar="N", type=_camera_index, help="scan webcam N until a card is read")
+    source.add_argument("--timeout", metavar="SECONDS", type=_seconds, default=30.0,
                         help="with --camera: give up after this long (default 30)")
     out = parser.add_argument_group("output")
     out.add_argument("--json", action="store_true", help="one JSON object per input (JSON Lines)")
@@ -173,7 +221,7 @@ def build_parser() -> argparse.ArgumentParser:
     mask.add_argument("--mask", dest="mask", action="store_true", default=True,
                       help="mask personal data (the default)")
     mask.add_argument("--no-mask", dest="mask", action="store_false", help="print personal data unmasked")
-    out.add_argument("--debug-dir", metavar="DIR", type=Path,
+    out.add_argument("--debug-dir", metavar="DIR", type=_directory_name,
                      help="write, per image, a copy with the QR outlined and the decoder's intermediate images "
                      "(one folder per input, named by its position in the batch)")
     out.add_argument("--form", action="store_true",
@@ -185,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     work = parser.add_argument_group("batch")
     work.add_argument("--jobs", "-j", metavar="N", type=_job_count, default=None,
                       help="decode up to N images at once, in worker processes (default: the number of cores, "
-                      f"{_cores()} here); output stays in input order; 1 decodes in this process")
+                      f"{_cores()} here; at most {MAX_JOBS}, and never more than there are images); output "
+                      "stays in input order; 1 decodes in this process")
     work.add_argument("--max-bytes", metavar="SIZE", type=_byte_count, default=None,
                       help="refuse files and stdin larger than SIZE bytes (k, M, G: powers of 1000; Ki, Mi, Gi: "
                       f"of 1024; default {_size_text(DEFAULT_MAX_BYTES)})")
@@ -362,13 +411,14 @@ def _check_debug_dir(path: Path) -> str | None:
     import tempfile
 
     if path.exists() and not path.is_dir():
-        return f"--debug-dir {os.fspath(path)}: is not a directory"
+        return f"--debug-dir {printable_name(os.fspath(path))}: is not a directory"
     try:
         path.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=path):
             pass
     except OSError as error:
-        return f"--debug-dir {os.fspath(path)}: cannot be written ({error.strerror or type(error).__name__})"
+        reason = error.strerror or type(error).__name__
+        return f"--debug-dir {printable_name(os.fspath(path))}: cannot be written ({reason})"
     return None
 
 
@@ -492,6 +542,8 @@ def _run(argv: list[str] | None) -> int:
         args = build_parser().parse_args(argv)
     except SystemExit as exit_:  # --help, --version, usage errors: return the code, do not raise
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if sys.stdout is None:  # started with stdout closed (`>&-`)
+        raise OSError(errno.EBADF, "stdout is closed")
     inputs = list(args.inputs)
     if args.sample:
         inputs.append(str(_sample_path()))
@@ -574,10 +626,20 @@ def main(argv: list[str] | None = None) -> int:
     """Run ``vssid-scan`` with ``argv`` (default: the command line) and return its exit code; never raises."""
     _interrupt_reported.clear()  # one report per run (tests call main() many times in one process)
     try:
-        return _run(argv)
+        status = _run(argv)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit, where a failure would be a traceback-like notice
+        return status
     except BrokenPipeError:
         _silence_stdout()
         return EXIT_BROKEN_PIPE
+    except OSError as error:  # the output cannot be written: every input error is caught where it is read
+        _silence_stdout()
+        try:
+            _fail(f"cannot write the output ({error.strerror or type(error).__name__})")
+        except OSError:
+            pass
+        return EXIT_IO_ERROR
     except KeyboardInterrupt:
         _report_interrupted()
         return EXIT_INTERRUPTED

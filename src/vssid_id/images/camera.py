@@ -135,6 +135,11 @@ def _capture_frames(capture: Any) -> Iterable[Any]:
         time.sleep(0.01)
 
 
+#: The largest device index: OpenCV adds a backend's number (CAP_V4L2 = 200, …
+#: CAP_OBSENSOR = 2600) to the index of the device.
+MAX_CAMERA_INDEX = 9999
+
+
 def scan_camera(
     camera: int | str | Any = 0,
     *,
@@ -148,8 +153,19 @@ def scan_camera(
     or an already opened capture (anything with ``read() -> (ok, frame)``;
     it is not released here). Other options go to :func:`scan_frames`.
     Raises :class:`~vssid_id.errors.CameraError` when the camera cannot be
-    opened or stops delivering frames.
+    opened (an index outside 0 to :data:`MAX_CAMERA_INDEX` is refused before
+    OpenCV sees it) or stops delivering frames, and :class:`ValueError` for a
+    ``timeout`` that is not a finite number of seconds.
     """
+    if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 <= timeout < float("inf"):
+        raise ValueError(f"timeout must be a finite number of seconds, at least 0, not {timeout!r}")
+    if isinstance(camera, bool):
+        raise TypeError("camera must be a device index, a video file or URL, or an opened capture, not a bool")
+    if isinstance(camera, int) and not 0 <= camera <= MAX_CAMERA_INDEX:
+        # OpenCV crashed (SIGSEGV) on -1 and raised OverflowError past a C int.
+        raise CameraError(f"camera index must be from 0 to {MAX_CAMERA_INDEX}", field="camera")
+    if isinstance(camera, str) and (not camera or "\0" in camera or any("\ud800" <= c <= "\udfff" for c in camera)):
+        raise CameraError("the camera's file name or URL is empty or not text", field="camera")
     opened_here = isinstance(camera, (int, str))
     capture: Any
     if opened_here:

@@ -40,7 +40,17 @@ Rules, so that every input is either read correctly or refused with an
   that have them: raise ``max_pixels`` for those, at about 12 bytes per pixel.
 * EXIF orientation is applied (phones store portrait photos sideways);
 * HEIC/HEIF (iPhone photos) is read through pillow-heif;
-* the first frame of an animated image is used;
+* **only the formats a card photo comes in** are opened
+  (:data:`CARD_PHOTO_FORMATS`: JPEG, HEIC/HEIF, PNG, WebP, BMP, GIF, TIFF,
+  PPM), told by content, never by the file's name. Every other format is
+  refused before its plugin runs: EPS and PostScript (which Pillow renders by
+  running Ghostscript on a temporary copy of the file: an 80-byte endless
+  loop hung the decoder for ever), WMF/EMF, PSD, ICO and the rest. A
+  :class:`PIL.Image.Image` whose pixels are not loaded yet is held to the
+  same list (loading it would run its plugin); a loaded one is taken as it is;
+* the first frame of an animated or many-page image is used, and only it is
+  read (counting the pages of a TIFF walks every page header, in quadratic
+  time: 16 s for 40,000 one-pixel pages);
 * CMYK and other colour modes become RGB; an alpha channel is composited on
   white (a transparent PNG of a QR code reads as the printed code would);
 * **samples wider than 8 bits** (16-bit files; numpy arrays of any integer or
@@ -69,7 +79,7 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
     from PIL import Image as PILImage
 
-__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "load_image", "read_limited"]
+__all__ = ["CARD_PHOTO_FORMATS", "DEFAULT_MAX_BYTES", "DEFAULT_MAX_PIXELS", "load_image", "read_limited"]
 
 #: Default pixel limit: 50 megapixels, above the full resolution of 48 and 50
 #: megapixel phone cameras, and what loading can hold in about 0.5 GB.
@@ -83,6 +93,20 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 MIN_COUNTED_SIDE = 64
 
 ColorOrder = Literal["bgr", "rgb"]
+
+#: The only formats opened, by Pillow's names, chosen by content (never by the
+#: file's name): what phone cameras, scanners and screenshots write. JPEG
+#: (its plugin also opens MPO, the multi-picture JPEG of some phones), HEIF (HEIC, iPhones), PNG
+#: and WebP (screenshots, messaging apps), BMP, GIF, TIFF (scanners, faxes) and
+#: PPM (netpbm: scanimage, image tools). Every other format Pillow knows is
+#: refused, above all those whose loading runs an interpreter or another
+#: program (EPS and PostScript run Ghostscript; WMF/EMF a system renderer)
+#: and the rarer raster formats nobody photographs a card into (PSD, ICO, DDS,
+#: FITS, …): each plugin is attack surface. tests/test_hostile_images.py
+#: checks the list against every plugin registered where it runs.
+CARD_PHOTO_FORMATS = ("JPEG", "HEIF", "PNG", "WEBP", "BMP", "GIF", "TIFF", "PPM")
+
+_FORMAT_NAMES = "JPEG, HEIC/HEIF, PNG, WebP, BMP, GIF, TIFF or PPM"
 
 _CHUNK = 1 << 20  # bytes per read from a stream
 _BLOCK_PIXELS = 1 << 20  # pixels per block when converting in steps
@@ -232,20 +256,43 @@ def _from_bytes(data: bytes, max_pixels: int, name: str) -> np.ndarray:
 
     _register_heif()
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data), formats=CARD_PHOTO_FORMATS)
     except Image.DecompressionBombError:
         raise ImageTooLarge(f"{name}: the image is too large to decode safely") from None
     except UnidentifiedImageError:
-        raise ImageError(f"{name}: is not an image file Pillow can read") from None
+        kind = _other_format(data)
+        what = f"looks like {kind} data, not a card photo format" if kind else "is not an image in a card photo format"
+        raise ImageError(f"{name}: {what} ({_FORMAT_NAMES})") from None
     except Exception as error:  # a corrupt header can raise almost anything
         raise ImageError(f"{name}: is not a readable image ({type(error).__name__})") from None
     return _from_pil(image, max_pixels, name, owned=True)
+
+
+def _other_format(data: bytes) -> str | None:
+    """The format of a file no card photo plugin opened, by the other plugins' own content checks
+    (which read the first 16 bytes, as ``Image.open`` gives them; none is opened)."""
+    from PIL import Image
+
+    prefix = data[:16]
+    for kind, (_, accept) in Image.OPEN.items():
+        if kind in CARD_PHOTO_FORMATS or accept is None:
+            continue
+        try:
+            if accept(prefix):
+                return kind
+        except Exception:  # a plugin's check that fails on these bytes: not this format
+            continue
+    return None
 
 
 def _from_pil(image: PILImage.Image, max_pixels: int, name: str, *, owned: bool) -> np.ndarray:
     """Decode ``image`` to the array; images we ``owned`` are closed as soon as copied."""
     from PIL import Image
 
+    kind = image.format
+    if kind not in (None, "MPO", *CARD_PHOTO_FORMATS) and getattr(image, "tile", None):
+        raise ImageError(f"{name}: is a {kind} image whose pixels are not loaded yet, and {kind} is not "
+                         f"a card photo format ({_FORMAT_NAMES}); load or convert it first if you trust it")
     _check_size(*image.size, max_pixels, name)
     try:
         return _pil_to_array(image, max_pixels, name, owned)
@@ -265,7 +312,7 @@ def _pil_to_array(image: PILImage.Image, max_pixels: int, name: str, owned: bool
         if owned:
             image.close()  # frees its pixels now, not when the caller lets go
 
-    if getattr(image, "n_frames", 1) > 1:
+    if image.tell() != 0:  # never n_frames: it reads every frame's header
         image.seek(0)
     image.load()
     if image.getexif().get(0x0112, 1) in range(2, 9):  # EXIF orientation other than "normal"

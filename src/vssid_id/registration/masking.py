@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..cards.masking import _mask_birth, mask_address, mask_birth_date, mask_name, mask_number
+from ..cards.masking import _mask_birth, mask_address, mask_birth_date, mask_name, mask_number, mask_numbers_in
 from .merge import Registration
 
 __all__ = ["mask_registration"]
@@ -29,4 +29,6 @@ def mask_registration(registration: Registration) -> dict[str, Any]:
     data["address_candidates"] = [mask_address(candidate) for candidate in data["address_candidates"]]
     data["id_card_valid_until"] = mask_birth_date(data["id_card_valid_until"])
     _mask_birth(data)
-    return data
+    masked: dict[str, Any] = mask_numbers_in(  # a number wherever a field holds it (see mask_record)
+        data, [registration.bhxh_code, registration.id_number, registration.old_id_number])
+    return masked

@@ -40,8 +40,19 @@ kind                 field          when
                                     (:mod:`vssid_id.cards.expiry`)
 ===================  =============  ============================================================
 
-Names are the same name when they are equal after NFC normalisation, case
-folding and whitespace collapsing (old BHYT cards print names in capitals).
+Names are the same name when they are equal after NFC normalisation,
+whitespace collapsing and a change of case letter by letter (old BHYT cards
+print names in capitals) — but no case *folding*: a letter counts as another
+only when it is that letter's own capital or small form, one for one, so
+``ſ`` is not ``s`` and ``ß`` is not ``ss`` (the rule of the codes,
+:mod:`vssid_id.cards.codes.cleaning`, which never turn ``ſ`` into ``S``).
+
+One card given twice counts once: the same record, or two records of one card
+kind with the same number (BHXH number; identity number) and the same person
+(the same name, gender and date of birth as far as both hold it): a copy read
+without its optional check field, the old and the current template of one BHYT
+card, a record and its JSON round trip. The most recent of them is used (later
+``valid_from``, else later ``issue_date``), then the most complete read.
 
 Notes: ``bhyt_not_in_force`` (the BHYT card is not in force on ``today``: a
 note, not a conflict, because the BHXH number it carries is "số định danh cá
@@ -69,11 +80,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, model_validator
 
 from ..cards.dates import format_birth_date
 from ..cards.expiry import ExpiryReason, identity_card_expiry
-from ..cards.formats.base import FORM_LABELS
+from ..cards.formats.base import FORM_LABELS, without_inputs
 from ..cards.gender import Gender
 from ..cards.records import BhytRecord, CccdRecord
 from ..errors import NoCard, TooManyCards
@@ -112,7 +123,16 @@ class Note(_Finding):
 class Registration(BaseModel):
     """The registration form's data, merged from a CCCD / Căn cước card and a BHYT card."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_without_inputs(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """No card data in a validation error, on every path (as the records)."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise without_inputs(error) from None
 
     full_name: str | None
     bhxh_code: str | None
@@ -169,9 +189,15 @@ class Registration(BaseModel):
         return {label: values[name] or "" for name, label in FORM_LABELS.items()}
 
 
+def _small(char: str) -> str:
+    """``char``'s small letter when the two are one for one (``Ễ``→``ễ``); else ``char`` (``ſ``, ``ẞ``, ``İ``)."""
+    small = char.lower()
+    return small if len(small) == 1 and small.upper() == char else char
+
+
 def _name_key(name: str) -> str:
-    """NFC, case-folded, whitespace collapsed: equal keys are the same name."""
-    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+    """NFC, whitespace collapsed, small letters one for one: equal keys are the same name."""
+    return " ".join("".join(map(_small, unicodedata.normalize("NFC", name))).split())
 
 
 def _without_diacritics(key: str) -> str:
@@ -191,15 +217,21 @@ def _compare_names(identity: str, bhyt: str) -> Conflict | None:
     return Conflict(field="full_name", kind="name", message="the names on the two cards differ")
 
 
+def _births_differ(first: CccdRecord | BhytRecord, second: CccdRecord | BhytRecord) -> str | None:
+    """Where two dates of birth differ at the precision both hold: ``year``, ``month``, ``day``, or None."""
+    if first.year_of_birth != second.year_of_birth:
+        return "year"
+    if None not in (first.month_of_birth, second.month_of_birth) and first.month_of_birth != second.month_of_birth:
+        return "month"
+    if None not in (first.date_of_birth, second.date_of_birth) and first.date_of_birth != second.date_of_birth:
+        return "day"
+    return None
+
+
 def _compare_births(identity: CccdRecord, bhyt: BhytRecord) -> Conflict | None:
     """Compare the dates of birth at the precision both cards hold: the year, then the month, then the day."""
-    if identity.year_of_birth != bhyt.year_of_birth:
-        differs = "year"
-    elif None not in (identity.month_of_birth, bhyt.month_of_birth) and identity.month_of_birth != bhyt.month_of_birth:
-        differs = "month"
-    elif None not in (identity.date_of_birth, bhyt.date_of_birth) and identity.date_of_birth != bhyt.date_of_birth:
-        differs = "day"
-    else:
+    differs = _births_differ(identity, bhyt)
+    if differs is None:
         return None
     return Conflict(field="date_of_birth", kind="date_of_birth",
                     message=f"the dates of birth on the two cards differ (in the {differs})")
@@ -242,11 +274,37 @@ def _cards(items: tuple[Any, ...]) -> tuple[list[CccdRecord], list[BhytRecord], 
     return identities, bhyts, notes
 
 
+def _same_card(first: CccdRecord | BhytRecord, second: CccdRecord | BhytRecord) -> bool:
+    """One card read twice: the same number and the same person (see the module docstring)."""
+    if isinstance(first, BhytRecord) and isinstance(second, BhytRecord):
+        same_number = first.bhxh_code == second.bhxh_code
+    elif isinstance(first, CccdRecord) and isinstance(second, CccdRecord):
+        same_number = first.id_number == second.id_number
+    else:
+        return False
+    return (same_number and _name_key(first.full_name) == _name_key(second.full_name)
+            and first.gender is second.gender and _births_differ(first, second) is None)
+
+
+def _recency(record: CccdRecord | BhytRecord) -> tuple[Any, ...]:
+    """Later card first, then the more complete read."""
+    valid_from = record.valid_from if isinstance(record, BhytRecord) else date.min
+    checksum = isinstance(record, BhytRecord) and record.checksum is not None
+    return valid_from, record.issue_date or date.min, checksum, len(record.extra_fields)
+
+
 def _one(records: list[_Card], kind: str) -> _Card | None:
-    distinct = list(dict.fromkeys(records))  # the same card read twice is one card
-    if len(distinct) > 1:
-        raise TooManyCards(f"{len(distinct)} different {kind} cards were given; a registration takes one")
-    return distinct[0] if distinct else None
+    kept: list[_Card] = []
+    for record in dict.fromkeys(records):  # the same card read twice is one card
+        for index, other in enumerate(kept):
+            if _same_card(record, other):
+                kept[index] = max(other, record, key=_recency)
+                break
+        else:
+            kept.append(record)
+    if len(kept) > 1:
+        raise TooManyCards(f"{len(kept)} different {kind} cards were given; a registration takes one")
+    return kept[0] if kept else None
 
 
 def _address(address: str | None, convert: bool) -> tuple[dict[str, Any], list[Note]]:

@@ -41,6 +41,7 @@ from ..images.loading import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # pragma: no cover
     from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.context import BaseContext
 
 __all__ = [
     "IMAGE_SUFFIXES",
@@ -209,10 +210,14 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
 # --- the batch ---------------------------------------------------------------------------
 
 
-def _worker_start() -> None:
+def _worker_start(quiet_notices: bool = False) -> None:
     """Worker set-up: Ctrl-C is the parent's to handle (no traceback from each worker), and OpenCV runs
     on one thread, so that N workers run N threads rather than N times OpenCV's pool (on the shared 2-core
-    box this made no measurable difference: bench/bench_batch.py, docs/benchmarks.md "Batch")."""
+    box this made no measurable difference: bench/bench_batch.py, docs/benchmarks.md "Batch").
+
+    ``quiet_notices``: the parent has said which optional backends are off
+    (:func:`vssid_id.images.backends.available`), so the workers do not say it again: once per batch,
+    not once per worker."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -222,38 +227,89 @@ def _worker_start() -> None:
         cv2.setNumThreads(1)
     except ImportError:  # pragma: no cover - OpenCV is a dependency
         pass
+    if quiet_notices:
+        import logging
+
+        logging.getLogger("vssid_id").addFilter(_not_a_backend_notice)
 
 
-def _new_pool(jobs: int) -> ProcessPoolExecutor:
+def _not_a_backend_notice(record: Any) -> bool:
+    return "backend is off" not in record.getMessage()
+
+
+def _context() -> BaseContext:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing.context import BaseContext
 
     # forkserver: workers are forked from a clean server process that has the
     # decoder and its libraries imported once (fork from a process running
     # threads is unsafe); a module that fails to import there is skipped.
     if "forkserver" in multiprocessing.get_all_start_methods():
-        context: BaseContext = multiprocessing.get_context("forkserver")
-        multiprocessing.get_context("forkserver").set_forkserver_preload(
-            ["vssid_id.scanning.scanner", "vssid_id.scanning.report", "numpy", "cv2", "zxingcpp", "PIL.Image"]
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(
+            ["vssid_id.scanning.forkserver_preload", "vssid_id.scanning.scanner", "vssid_id.scanning.report", "numpy",
+             "cv2", "zxingcpp", "PIL.Image"]
         )
-    else:  # pragma: no cover - Windows
-        context = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start)
+        _start_forkserver_deaf_to_ctrl_c()
+        return context
+    return multiprocessing.get_context("spawn")  # pragma: no cover - Windows
+
+
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start the fork server (once per process) with Ctrl-C blocked, as its workers inherit it.
+
+    A terminal's Ctrl-C goes to every process of the group. Started as it
+    was, the fork server took a Ctrl-C in its first half second (importing
+    the decoder's libraries) as a KeyboardInterrupt and printed a traceback,
+    and so did each worker before :func:`_worker_start` ran. The parent stops
+    the pool on Ctrl-C; the server and its workers need not hear it. The
+    server inherits the blocked signal mask of the thread that starts it
+    (across fork and exec); this process does not lose a Ctrl-C meanwhile:
+    blocked in this thread only, it is taken by another thread or, once
+    unblocked, by this one. (Ignoring it instead, SIG_IGN, lost it when it
+    reached one of the decoder libraries' threads.)
+    """
+    import signal
+    import threading
+    from multiprocessing import forkserver, resource_tracker
+
+    # The server starts the resource tracker, which unblocks Ctrl-C once it has: started first,
+    # outside the window below.
+    resource_tracker.ensure_running()
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        forkserver.ensure_running()
+        return
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _new_pool(jobs: int) -> ProcessPoolExecutor:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from ..images.backends import available
+
+    available()  # its notices (a backend that cannot run), here, once: the workers keep quiet
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_worker_start,
+                               initargs=(True,))
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop ``pool`` now: queued items are dropped, running workers are ended."""
+    """Stop ``pool`` now: running workers are ended, queued items dropped."""
+    # The workers are ended first, and taken before shutdown(), which sets the pool's list of them
+    # to None (read after it, as this did, nothing was ended) and lets the pool's semaphores go:
+    # a worker still starting then failed to find them and printed a traceback (Ctrl-C in the
+    # first half second of a batch). The executor has no public way to end running work.
+    call_queue = getattr(pool, "_call_queue", None)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
     pool.shutdown(wait=False, cancel_futures=True)
     # Items still buffered for the ended workers are dropped: the executor's
     # exit hook joins its call queue, and a queue whose readers were ended
     # may never drain (a hang seen once at Ctrl-C on a loaded machine).
-    call_queue = getattr(pool, "_call_queue", None)
     if call_queue is not None:
         call_queue.cancel_join_thread()
-    # The executor has no public way to end running work; its processes are ended directly.
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
 
 
 def _crash_entry() -> Entry:
@@ -277,12 +333,13 @@ def run_batch(
     """
     work = worker or scan_item
     rest = iter(items)
-    head: list[WorkItem] = []  # taken until two need work: then a pool pays off
+    head: list[WorkItem] = []  # taken until `jobs` need work: a pool never has a worker without an image
     for item in rest:
         head.append(item)
-        if sum(item.needs_work for item in head) > 1:
+        if sum(item.needs_work for item in head) >= jobs:
             break
-    if jobs <= 1 or sum(item.needs_work for item in head) <= 1:
+    jobs = min(jobs, sum(item.needs_work for item in head))
+    if jobs <= 1:
         for item in itertools.chain(head, rest):
             yield item, work(item, options)
         return

@@ -63,8 +63,12 @@ class DebugImageWriter:
         import cv2
 
         path = self.dir / filename
-        if not cv2.imwrite(str(path), image):
-            raise OSError(f"cannot write {path}")
+        # Encoded here and written by Python: cv2.imwrite crashed (SIGSEGV) on a path
+        # holding a file-name byte that is not UTF-8 (a lone surrogate in ``str``).
+        ok, encoded = cv2.imencode(".png", image)
+        if not ok:
+            raise OSError(f"cannot encode {filename}")
+        path.write_bytes(encoded.tobytes())
 
     def step(self, step: str, image: np.ndarray) -> None:
         """Save one preprocessed image of the ladder (``on_step`` of :func:`vssid_id.decode`)."""

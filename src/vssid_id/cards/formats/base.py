@@ -10,7 +10,14 @@ from JSON or built by hand is refused exactly where ``parse()`` would refuse its
 card, with a pydantic ``ValidationError`` whose location is the field.
 
 Dates that cannot lie in the future are checked against today, or against
-``context={"today": date(...)}`` given to ``model_validate``.
+``context={"today": date(...)}`` given to ``model_validate``. A date is a
+``date`` or ``YYYY-MM-DD`` text, as a record's JSON writes it
+(:data:`vssid_id.fields.CardDate`). Given ``warnings`` must be the
+ones the fields give, but for the one that depends on the day
+(``issue_date: is in the future``), which a stored record may have or not.
+
+No error of any path carries the input (:func:`without_inputs`): pydantic
+keeps it in ``errors()[i]["input"]``, and it is card data.
 
 Built with ``model_construct()`` or changed with ``model_copy(update=...)``, a
 record is not checked: that is pydantic's rule for those two methods.
@@ -19,15 +26,43 @@ record is not checked: that is pydantic's rule for those two methods.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    ValidatorFunctionWrapHandler,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import Self
 
 from ...errors import VssidError
 from ..dates import check_today, format_birth_date
 
-__all__ = ["CardRecord", "FORM_LABELS"]
+__all__ = ["CardRecord", "FORM_LABELS", "without_inputs"]
+
+#: The one warning that depends on the day it is made: a stored record may have
+#: it or not, whatever today is (see :meth:`CardRecord._check_as_parse_would`).
+_DAY_DEPENDENT_WARNINGS = frozenset({"issue_date: is in the future"})
+
+
+def without_inputs(error: ValidationError) -> ValidationError:
+    """``error`` without the input values pydantic keeps in each line (``errors()[i]["input"]``, and
+    ``input_value=`` in ``str()`` unless hidden): they are card data. Type, location and message stay."""
+    details: list[InitErrorDetails] = [
+        {
+            "type": PydanticCustomError(line["type"], line["msg"].replace("{", "{{").replace("}", "}}")),
+            "loc": line["loc"],
+            "input": None,
+        }
+        for line in error.errors(include_url=False, include_context=False, include_input=False)
+    ]
+    return ValidationError.from_exception_data(error.title, details, hide_input=True)
+
 
 #: The VssID registration form's labels for the fields a card fills, in the
 #: order the form shows them; :meth:`CardRecord.to_form` gives those of them
@@ -81,6 +116,15 @@ class CardRecord(BaseModel):
             form[label] = value
         return form
 
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_without_inputs(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Every path (constructor, ``model_validate``, ``model_validate_json``): no card data in an error."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise without_inputs(error) from None
+
     @classmethod
     def label(cls, field: str) -> str:
         """The Vietnamese label of ``field``, as the cards and forms word it."""
@@ -105,6 +149,10 @@ class CardRecord(BaseModel):
         # still loads once the day has passed; given none, it gets today's.
         if "warnings" not in self.model_fields_set:
             object.__setattr__(self, "warnings", parsed.warnings)
+        elif [w for w in self.warnings if w not in _DAY_DEPENDENT_WARNINGS] != \
+                [w for w in parsed.warnings if w not in _DAY_DEPENDENT_WARNINGS] or \
+                len(set(self.warnings) & _DAY_DEPENDENT_WARNINGS) > 1 or len(set(self.warnings)) != len(self.warnings):
+            raise _error(self, "warnings", "are not the warnings the card's fields give")
         for name in type(self).model_fields:
             if name != "warnings" and getattr(parsed, name) != getattr(self, name):
                 raise _error(self, name, "does not agree with the card's other fields")

@@ -29,7 +29,7 @@ from ..codes import facility
 from ..codes.bhyt_card import BhytCardCodeParts, parse_bhyt_card_code
 from ..dates import format_birth_date, format_slash_date, parse_birth_date, parse_slash_date
 from ..dates import today as system_today
-from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardExtraField, CardText, FacilityCode
+from ..fields import MAX_TEXT_CHARS, BhxhNumber, BhytCardNumber, CardDate, CardExtraField, CardText, FacilityCode
 from ..gender import Gender
 from ..tables import BHYT_ISSUER_PROVINCES, LIVING_AREA_FIELD_CODES, USUAL_BENEFIT_LEVEL
 from ..text import nfc, reject_forbidden, require_card_text
@@ -81,7 +81,7 @@ class BhytRecord(CardRecord):
     """The parts of a 15-character card code; ``None`` for a 10-digit one."""
     bhxh_code: BhxhNumber = Field(title="Mã số BHXH")
     full_name: CardText = Field(title="Họ và tên")
-    date_of_birth: date | None = Field(title="Ngày sinh")
+    date_of_birth: CardDate | None = Field(title="Ngày sinh")
     month_of_birth: int | None = Field(title="Tháng sinh")
     year_of_birth: int = Field(title="Năm sinh")
     gender: Gender = Field(title="Giới tính")
@@ -90,10 +90,10 @@ class BhytRecord(CardRecord):
     facility_code: FacilityCode = Field(title="Nơi đăng ký KCB ban đầu")
     """Registered primary-care facility (nơi đăng ký KCB ban đầu): 2-digit
     province + 3 characters, e.g. ``01001`` (printed ``01 - 001``)."""
-    valid_from: date = Field(title="Giá trị sử dụng từ")
-    valid_to: date | None = Field(title="Giá trị sử dụng đến")
+    valid_from: CardDate = Field(title="Giá trị sử dụng từ")
+    valid_to: CardDate | None = Field(title="Giá trị sử dụng đến")
     """``None`` when the card writes ``-`` (no end date)."""
-    issue_date: date | None = Field(title="Ngày cấp")
+    issue_date: CardDate | None = Field(title="Ngày cấp")
     management_code: Annotated[str, StringConstraints(pattern=f"^{_MANAGEMENT_PATTERN}$")] | None = Field(
         title="Mã quản lý"
     )
@@ -107,7 +107,7 @@ class BhytRecord(CardRecord):
     living_area: Literal["K1", "K2", "K3"] | None = Field(title="Mã nơi sinh sống")
     """What :attr:`living_area_code` stands for: residents of disadvantaged
     areas (K1, K2, K3; Nghị định 146/2018/NĐ-CP, Điều 14), or ``None``."""
-    five_years_from: date | None = Field(title="Thời điểm đủ 5 năm liên tục")
+    five_years_from: CardDate | None = Field(title="Thời điểm đủ 5 năm liên tục")
     """Date from which the holder has five years of continuous coverage
     (thời điểm đủ 5 năm liên tục)."""
     checksum: Annotated[str, StringConstraints(pattern=f"^{_CHECK_PATTERN}$")] | None = Field(title="Mã kiểm tra")
@@ -223,6 +223,10 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     (card_raw, name_raw, dob_raw, gender_raw, address_raw, facility_raw, from_raw, to_raw,
      issue_raw, management_raw, guardian_raw, area_raw, five_raw) = data
     card_code, parts, bhxh_code = _card_code(card_raw)
+    if check is not None and bhxh_code in check:
+        # The fields are shifted (the management code, which ends in the BHXH number, in the check
+        # slot): a card's check value is not its holder's number, and a field holding it is no check.
+        raise MalformedPayload("holds the card's BHXH number: the payload's fields are out of place", "checksum")
     full_name = _text(name_raw, "full_name", required=True)
     date_of_birth, month_of_birth, year_of_birth = parse_birth_date(dob_raw, slashes=True)
     gender = _GENDERS.get(gender_raw)
@@ -242,6 +246,7 @@ def parse_bhyt_fields(fields: list[str], today: date | None = None) -> BhytRecor
     if area_field is not None and area_field not in LIVING_AREA_FIELD_CODES:
         raise InvalidComponent("must be K1, K2, K3 or one of the digits 4 to 7", "living_area_code")
     five_years_from = parse_slash_date(five_raw, "five_years_from") if five_raw and five_raw != _EMPTY else None
+    extra = [nfc(value) for value in extra]  # NFC as every text of a record (and as a record loaded from JSON)
     for index, value in enumerate(extra, len(FIELD_NAMES) + 1):
         if len(value) > MAX_TEXT_CHARS:
             raise MalformedPayload(f"has more than {MAX_TEXT_CHARS} characters", field_name(index))

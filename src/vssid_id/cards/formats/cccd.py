@@ -29,7 +29,7 @@ from ..codes.cleaning import require_digits
 from ..dates import format_birth_date, format_compact_date, parse_birth_date, parse_compact_date
 from ..dates import today as system_today
 from ..expiry import identity_card_valid_until
-from ..fields import MAX_TEXT_CHARS, CardExtraField, CardText, CccdNumber, CmndNumber
+from ..fields import MAX_TEXT_CHARS, CardDate, CardExtraField, CardText, CccdNumber, CmndNumber
 from ..gender import Gender
 from ..text import nfc, reject_forbidden, require_card_text
 from ..trusted import trusted
@@ -93,12 +93,12 @@ class CccdRecord(CardRecord):
     id_number_parts: CccdNumberParts = Field(title="Thành phần số định danh")
     old_id_number: CmndNumber | None = Field(title="Số CMND cũ")
     full_name: CardText = Field(title="Họ và tên")
-    date_of_birth: date | None = Field(title="Ngày sinh")
+    date_of_birth: CardDate | None = Field(title="Ngày sinh")
     month_of_birth: int | None = Field(title="Tháng sinh")
     year_of_birth: int = Field(title="Năm sinh")
     gender: Gender = Field(title="Giới tính")
     address: CardText = Field(title="Địa chỉ")
-    issue_date: date | None = Field(title="Ngày cấp")
+    issue_date: CardDate | None = Field(title="Ngày cấp")
     extra_fields: tuple[CardExtraField, ...] = Field(default=(), title="Trường bổ sung")
     """Fields after the seventh, kept verbatim (NFC), empty ones included so
     that :meth:`to_payload` gives back the card's exact text. The Căn cước
