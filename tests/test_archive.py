@@ -552,3 +552,26 @@ def test_out_shows_a_count_and_rate_on_a_terminal(archive_dir, tmp_path, capsys,
     assert cli.main([*files[:5], "--out", str(tmp_path / "p.parquet"), "--jobs", "1"]) == cli.EXIT_OK
     err = capsys.readouterr().err
     assert "\r5 done, " in err and err.endswith("/s\n")
+
+
+def test_a_lost_cluster_ends_the_run_without_rows_for_the_inputs_left(cluster, archive_dir):
+    """The client gone mid-run: an exception, not error rows that --resume would then skip."""
+    from distributed import Client
+
+    folder, files = archive_dir
+    client = Client(cluster.scheduler.address, set_as_default=False)
+    rows = []
+
+    def close_after_the_first_row(rows_in):
+        for row in rows_in:
+            yield row
+            if client.status == "running":
+                client.close()
+
+    with pytest.raises(Exception) as raised:
+        within(120, (rows.append(row) for row in close_after_the_first_row(
+            vssid_id.scan_many(folder, client=client, batch_size=4))))
+    assert not isinstance(raised.value, AssertionError), raised.value  # not the time-out: the run ended (the
+    # closed client's own error, e.g. RuntimeError("IOLoop is closed") or CancelledError)
+    assert 1 <= len(rows) < len(files)
+    assert all(row["error_type"] != "WorkerCrash" for row in rows)
