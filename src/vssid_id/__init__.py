@@ -15,6 +15,8 @@ The main entry points:
   (contact details, office, photos) → a :class:`Declaration` and its PDF; :func:`office_for` — the receiving
   social-insurance office;
 * :func:`read_mrz` — the machine-readable zone on a card's back or a passport page to an :class:`MrzRecord`;
+* :func:`scan_many` — many stored images (paths, directories, globs, URLs) to one row each, on worker
+  processes or a Dask cluster (``vssid-scan --out results.parquet``);
 * :mod:`vssid_id.codes` — the BHXH number, BHYT card code and CCCD number validators.
 
 Everything is imported lazily, so ``import vssid_id`` costs nothing until a
@@ -47,6 +49,7 @@ _LAZY = {
     "scan": "scanning.scanner",
     "read_mrz": "scanning.mrz",
     "ScanResult": "scanning.scanner",
+    "scan_many": "scanning.archive",
     "load_image": "images.loading",
     "mask_record": "cards.masking",
     "VssidError": "errors",
@@ -105,6 +108,7 @@ __all__ = [
     "scan",
     "read_mrz",
     "ScanResult",
+    "scan_many",
     "load_image",
     "mask_record",
     "VssidError",
@@ -179,6 +183,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registration.masking import mask_registration
     from .registration.merge import Conflict, Note, Registration, prefill
     from .registration.offices import OFFICES, Office, office_for
+    from .scanning.archive import scan_many
     from .scanning.mrz import read_mrz
     from .scanning.scanner import ScanResult, scan
 

@@ -49,6 +49,7 @@ EXIT_NO_CODE = 1
 EXIT_INVALID = 2  # also: --form found conflicts between the cards
 EXIT_USAGE = 64  # EX_USAGE from sysexits.h
 EXIT_NO_INPUT = 66  # EX_NOINPUT: an input is missing, unreadable, not an image or too large
+EXIT_UNAVAILABLE = 69  # EX_UNAVAILABLE: --out / --scheduler need a package not installed, or the scheduler is down
 EXIT_SOFTWARE = 70  # EX_SOFTWARE: reading an input failed unexpectedly (a bug, out of memory, a worker died)
 EXIT_CANT_CREATE = 73  # EX_CANTCREAT: --debug-dir cannot be created or written
 EXIT_IO_ERROR = 74  # EX_IOERR: the output cannot be written (stdout closed, disk full)
@@ -56,7 +57,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, as a shell reports `tool | head`
 
 EXIT_CODES = (
-    EXIT_OK, EXIT_NO_CODE, EXIT_INVALID, EXIT_USAGE, EXIT_NO_INPUT,
+    EXIT_OK, EXIT_NO_CODE, EXIT_INVALID, EXIT_USAGE, EXIT_NO_INPUT, EXIT_UNAVAILABLE,
     EXIT_SOFTWARE, EXIT_CANT_CREATE, EXIT_IO_ERROR, EXIT_INTERRUPTED, EXIT_BROKEN_PIPE,
 )
 
@@ -85,8 +86,11 @@ masking:
   --no-mask prints everything as the card holds it.
 
 inputs:
-  Files must be regular files (a device or FIFO is refused: pipe it in with
-  -) of at most --max-bytes bytes. Text output escapes what the terminal
+  An IMAGE may be a file, a directory, a glob ('scans/**/*.jpg', quoted) or
+  a URL read through fsspec (s3://, gs://, https://, ...; the storage's
+  package, e.g. s3fs, installed by you). Files must be regular files (a
+  device or FIFO is refused: pipe it in with -) of at most --max-bytes bytes;
+  URLs are streamed with the same cap. Text output escapes what the terminal
   cannot show; --json lines are UTF-8 JSON, with every byte of a file name
   that is not UTF-8 written as \\udcXX (Python's surrogateescape).
 
@@ -100,13 +104,17 @@ exit codes:
   {EXIT_USAGE}   usage error (bad options)
   {EXIT_NO_INPUT}   an input is missing, unreadable, not a regular file, not an image or
        too large, or the camera cannot be opened
+  {EXIT_UNAVAILABLE}   --out or --scheduler needs a package that is not installed
+       (pip install 'vssid_id[dask]'), or the Dask scheduler cannot be reached
   {EXIT_SOFTWARE}   reading an input failed unexpectedly (an internal error, out of
        memory, or its worker process died)
-  {EXIT_CANT_CREATE}   --debug-dir cannot be created or written (or --pdf)
+  {EXIT_CANT_CREATE}   --debug-dir or --out cannot be created or written (or --out, or its
+       parts, hold results and --resume was not given), or --pdf
   {EXIT_IO_ERROR}   the output cannot be written (stdout closed, disk full)
   {EXIT_INTERRUPTED}  interrupted (Ctrl-C)
   {EXIT_BROKEN_PIPE}  stdout was closed early (e.g. piped into head): the run stops quietly
-  One line (text) or one JSON object (--json) per input, whatever happens to it;
+  One line (text) or one JSON object (--json) per input, whatever happens to it
+  (with --out: one row per input, and one summary line on stdout);
   the rest of a batch is always processed. When several codes apply, the
   highest wins.
 
@@ -120,6 +128,8 @@ examples:
       --portrait p.jpg --id-front f.jpg --id-back b.jpg --pdf to-khai.pdf
   vssid-scan back.jpg            (the back of the card: its machine-readable zone)
   vssid-scan --payload "$(cat mrz.txt)"
+  vssid-scan 'scans/**/*.jpg' s3://bucket/intake/ --out results.parquet --resume
+  vssid-scan s3://bucket/intake/ --out results.parquet --scheduler tcp://scheduler:8786
 """
 
 
@@ -249,6 +259,17 @@ def build_parser() -> argparse.ArgumentParser:
     work.add_argument("--max-bytes", metavar="SIZE", type=_byte_count, default=None,
                       help="refuse files and stdin larger than SIZE bytes (k, M, G: powers of 1000; Ki, Mi, Gi: "
                       f"of 1024; default {_size_text(DEFAULT_MAX_BYTES)})")
+    archive = parser.add_argument_group(
+        "archives", "many stored images into a Parquet table, one row per input (needs vssid_id[dask])")
+    archive.add_argument("--out", metavar="FILE.parquet", type=Path,
+                         help="write one row per input into this Parquet file (as the scan goes, into parts in "
+                         "FILE.parquet.parts/, gathered at the end; masked unless --no-mask); the exit code is "
+                         "the batch's as usual")
+    archive.add_argument("--resume", action="store_true",
+                         help="with --out: skip the inputs that already have a row there, and add the rest")
+    archive.add_argument("--scheduler", metavar="ADDRESS",
+                         help="with --out: run on this Dask cluster (tcp://host:8786; default: "
+                         "$DASK_SCHEDULER_ADDRESS when set), instead of --jobs worker processes here")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
 
@@ -464,15 +485,20 @@ def _check_debug_dir(path: Path) -> str | None:
 
 
 class _Progress:
-    """A one-line progress bar on stderr, only when stderr is a terminal."""
+    """A one-line progress bar on stderr, only when stderr is a terminal; without a total, a count and rate."""
 
-    def __init__(self, total: int) -> None:
+    def __init__(self, total: int | None) -> None:
         self.total = total
-        self.enabled = total > 3 and sys.stderr.isatty()
+        self.enabled = (total is None or total > 3) and sys.stderr.isatty()
         self.start = time.monotonic()
 
     def update(self, done: int) -> None:
         if not self.enabled:
+            return
+        if self.total is None:
+            rate = done / max(time.monotonic() - self.start, 1e-9)
+            sys.stderr.write(f"\r{done} done, {rate:.1f}/s")
+            sys.stderr.flush()
             return
         width = 30
         filled = width * done // self.total
@@ -507,6 +533,72 @@ def _run_camera(args: argparse.Namespace) -> int:
     return status
 
 
+def _cluster_failed(error: Exception, args: argparse.Namespace) -> int:
+    from ..scanning.batch import exception_name
+
+    _fail(f"the Dask cluster failed ({exception_name(error)}); the rows written are kept in "
+          f"{os.fspath(args.out)}: run again with --resume to scan the rest")
+    return EXIT_UNAVAILABLE
+
+
+def _run_archive(inputs: list[str], args: argparse.Namespace) -> int:
+    """``--out``: every input into the Parquet file, on the local pool or (``--scheduler``) a Dask cluster."""
+    from ..scanning.archive import connect
+    from ..scanning.parquet import scan_to_parquet
+
+    address = args.scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+    client: Any = None  # a distributed.Client (not annotated by distributed)
+    progress = _Progress(None)  # the listing is lazy: no total, a count and a rate
+    count = 0
+
+    def on_row(row: dict[str, Any]) -> None:
+        nonlocal count
+        count += 1
+        if client is None:
+            progress.update(count)
+
+    try:
+        if address:
+            try:
+                client = connect(address)
+                _fail(f"Dask scheduler {address}: {len(client.nthreads())} workers; "
+                      f"progress on its dashboard, {client.dashboard_link}")
+            except ImportError:
+                _fail("--scheduler needs dask[distributed]: pip install 'vssid_id[dask]'")
+                return EXIT_UNAVAILABLE
+            except (OSError, TimeoutError) as error:
+                _fail(f"--scheduler {address}: cannot be reached ({type(error).__name__})")
+                return EXIT_UNAVAILABLE
+        with _watchdog_on_ctrl_c():
+            summary = scan_to_parquet(
+                inputs, args.out, resume=args.resume, on_row=on_row, client=client, jobs=args.jobs or _cores(),
+                mask=args.mask, find_all=args.all, max_bytes=args.max_bytes, read_stdin=lambda: _read_stdin(args),
+            )
+    except ImportError as error:
+        _fail(str(error))
+        return EXIT_UNAVAILABLE
+    except OSError as error:
+        if error.filename is None and client is not None:
+            return _cluster_failed(error, args)
+        # the folder exists without --resume, or cannot be written
+        message = error.strerror if error.filename is not None and error.strerror else str(error)
+        _fail(f"--out {os.fspath(args.out)}: {message}")
+        return EXIT_CANT_CREATE
+    except Exception as error:
+        if client is None:
+            raise
+        return _cluster_failed(error, args)
+    finally:
+        if progress.enabled and count:
+            sys.stderr.write("\n")
+        if client is not None:
+            client.close()
+    counts = ", ".join(f"{status} {number}" for status, number in sorted(summary.statuses.items()))
+    skipped = f"; {summary.skipped} already there" if args.resume else ""
+    write_line(sys.stdout, f"{os.fspath(args.out)}: {summary.rows} rows written ({counts or 'none'}){skipped}")
+    return summary.exit_code
+
+
 def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -527,6 +619,10 @@ def _run(argv: list[str] | None) -> int:
     elif not args.form and any(getattr(args, name) is not None for name in _DECLARATION_OPTIONS):
         usage = ("--phone, --email, --portrait, --id-front, --id-back, --office, --contact-address and --pdf "
                  "go with --form")
+    elif (args.resume or args.scheduler) and args.out is None:
+        usage = "--resume and --scheduler go with --out"
+    elif args.out is not None and (args.payload or args.camera is not None or args.form or args.debug_dir):
+        usage = "--out takes images (files, directories, globs, URLs), not --payload, --camera, --form or --debug-dir"
     if usage:
         build_parser().print_usage(sys.stderr)
         write_line(sys.stderr, f"vssid-scan: error: {usage}")
@@ -535,6 +631,8 @@ def _run(argv: list[str] | None) -> int:
     from ..scanning.batch import ScanOptions, expand_inputs, run_batch
 
     args.max_bytes = args.max_bytes or DEFAULT_MAX_BYTES
+    if args.out is not None:
+        return _run_archive(inputs, args)
     if args.debug_dir is not None:
         problem = _check_debug_dir(args.debug_dir)
         if problem:

@@ -11,12 +11,15 @@ Three rules make a batch robust:
   which refuses anything but a regular file (``/dev/zero``, a FIFO or a socket
   would never end) before reading it and reads at most ``max_bytes`` bytes;
   stdin is read once, in the parent, with the same cap
-  (:func:`~vssid_id.images.loading.read_limited`).
+  (:func:`~vssid_id.images.loading.read_limited`); a URL is streamed through
+  fsspec by the worker, with the same cap (:mod:`vssid_id.scanning.sources`).
 * **Parallel, in order.** With ``jobs > 1`` and more than one image to read,
   the images are decoded in a pool of worker processes
   (:class:`concurrent.futures.ProcessPoolExecutor`; the work items are file
   paths) and each entry is handed back as soon as every input before it has
   been — the output is the same as with ``jobs=1``, which runs in-process.
+  The inputs may be a lazy iterable: at most a few per worker are taken
+  ahead of the output.
 
 An entry is :func:`vssid_id.scanning.report.scan_entry`'s dict, or one with a single
 error key and no codes: ``input_error`` (the input is missing, unreadable, not
@@ -27,7 +30,7 @@ reading it); a scan whose debug images could not be written carries
 
 from __future__ import annotations
 
-import os
+import itertools
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
@@ -79,6 +82,7 @@ class WorkItem:
     index: int  # position in the batch, from 1 (names the --debug-dir folder)
     name: str  # as reported
     path: str | None = None
+    url: str | None = None  # read through fsspec (vssid_id.scanning.sources)
     data: bytes | None = None
     entry: Entry | None = None  # an error found while expanding the inputs
 
@@ -114,57 +118,16 @@ def _os_message(error: OSError) -> str:
 # --- inputs ----------------------------------------------------------------------------
 
 
-def _path_key(path: str) -> tuple[str, ...]:
-    return Path(path).parts
-
-
-def _directory(root: str) -> list[tuple[str, Entry | None]]:
-    """The image files under ``root`` (recursively, in path order) and the folders that cannot be read."""
-    found: list[tuple[str, Entry | None]] = []
-    unreadable: list[OSError] = []
-    for folder, _, files in os.walk(root, onerror=unreadable.append):
-        found.extend(
-            (os.path.join(folder, file), None) for file in files if os.path.splitext(file)[1].lower() in IMAGE_SUFFIXES
-        )
-    for error in unreadable:
-        message = "directory " + _os_message(error).replace("no such file", "disappeared while being read")
-        found.append((str(error.filename or root), input_error(message)))
-    if not found:
-        found.append((root, input_error("directory holds no image files")))
-    return sorted(found, key=lambda pair: _path_key(pair[0]))
-
-
 def expand_inputs(inputs: Iterable[str], read_stdin: Callable[[], bytes]) -> list[WorkItem]:
-    """One work item per image: directories are searched recursively, ``-`` is stdin (read here, once).
+    """One work item per image: directories are searched recursively, globs matched, URLs listed, ``-`` is
+    stdin (read here, once); :func:`vssid_id.scanning.sources.iter_inputs` as a list.
 
     Problems found here (an empty name, a missing path, an unreadable folder, stdin over the cap) become
     items that carry their error entry, in their place in the batch.
     """
-    from ..errors import VssidError
+    from .sources import iter_inputs
 
-    items: list[WorkItem] = []
-
-    def add(name: str, **what: Any) -> None:
-        items.append(WorkItem(len(items) + 1, name, **what))
-
-    for item in inputs:
-        if item == "-":
-            try:
-                add("<stdin>", data=read_stdin())
-            except VssidError as error:
-                add("<stdin>", entry=input_error(_strip_name(error.reason, "<stdin>"), type(error).__name__))
-            except OSError as error:
-                add("<stdin>", entry=input_error(_os_message(error)))
-        elif item == "":
-            add(item, entry=input_error("empty file name"))
-        elif os.path.isdir(item):
-            for path, entry in _directory(item):
-                add(path, path=path, entry=entry)
-        elif not os.path.lexists(item):
-            add(item, entry=input_error("no such file"))
-        else:
-            add(item, path=item)
-    return items
+    return list(iter_inputs(inputs, read_stdin))
 
 
 # --- one input ---------------------------------------------------------------------------
@@ -196,10 +159,15 @@ def _scan(item: WorkItem, options: ScanOptions) -> Entry:
     from .scanner import scan
 
     try:  # the loader's rules: regular files only, at most max_bytes (vssid_id.images.loading)
-        image = load_image(item.data if item.data is not None else item.path, max_bytes=options.max_bytes)
+        source: Any = item.data if item.data is not None else item.path
+        if item.url is not None:
+            from .sources import read_url
+
+            source = read_url(item.url, options.max_bytes)
+        image = load_image(source, max_bytes=options.max_bytes)
     except VssidError as error:
         entry = error_dict(error)
-        entry["message"] = _strip_name(_strip_name(entry["message"], item.path or ""), "image bytes")
+        entry["message"] = _strip_name(_strip_name(entry["message"], item.path or item.url or ""), "image bytes")
         return {"input_error": entry, "codes": []}
     except OSError as error:
         return input_error(_os_message(error))
@@ -362,7 +330,7 @@ def _crash_entry() -> Entry:
 
 
 def run_batch(
-    items: list[WorkItem],
+    items: Iterable[WorkItem],
     options: ScanOptions,
     jobs: int = 1,
     worker: Callable[[WorkItem, ScanOptions], Entry] | None = None,
@@ -375,27 +343,36 @@ def run_batch(
     item; in a pool it must be a module-level function.
     """
     work = worker or scan_item
-    jobs = min(jobs, sum(item.needs_work for item in items))  # never a worker without an image
+    rest = iter(items)
+    head: list[WorkItem] = []  # taken until `jobs` need work: a pool never has a worker without an image
+    for item in rest:
+        head.append(item)
+        if sum(item.needs_work for item in head) >= jobs:
+            break
+    jobs = min(jobs, sum(item.needs_work for item in head))
     if jobs <= 1:
-        for item in items:
+        for item in itertools.chain(head, rest):
             yield item, work(item, options)
         return
-    yield from _run_pool(items, options, jobs, work)
+    yield from _run_pool(itertools.chain(head, rest), options, jobs, work)
 
 
 def _run_pool(
-    items: list[WorkItem], options: ScanOptions, jobs: int, work: Callable[[WorkItem, ScanOptions], Entry]
+    items: Iterator[WorkItem], options: ScanOptions, jobs: int, work: Callable[[WorkItem, ScanOptions], Entry]
 ) -> Iterator[tuple[WorkItem, Entry]]:
     from concurrent.futures.process import BrokenProcessPool
 
-    waiting = deque(items)
     running: deque[tuple[WorkItem, Future[Entry] | None]] = deque()
     pool = _new_pool(jobs)
     try:
-        while waiting or running:
-            while waiting and len(running) < jobs * _WINDOW_PER_JOB:
-                item = waiting.popleft()
+        while True:
+            while len(running) < jobs * _WINDOW_PER_JOB:
+                item = next(items, None)
+                if item is None:
+                    break
                 running.append((item, pool.submit(work, item, options) if item.needs_work else None))
+            if not running:
+                break
             item, future = running[0]
             if future is None:
                 running.popleft()
