@@ -11,6 +11,7 @@ import subprocess
 from datetime import date
 
 import cv2
+import generate  # fixtures/generate.py, on the path through conftest
 import numpy as np
 import pytest
 from conftest import card_bgr
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 import vssid_id
+from vssid_id.cards.formats.mrz import check_digit
 from vssid_id.cards.synthetic import synthetic_cccd_record
 from vssid_id.declaration.contact import normalise_email, normalise_phone
 from vssid_id.declaration.pdf import TITLE
@@ -40,12 +42,36 @@ def _jpeg(bgr: np.ndarray, **save) -> bytes:
     return out.getvalue()
 
 
+def _zone(number: str, born: str, sex: str, expiry: str, name: str) -> str:
+    """A Vietnamese card's machine-readable zone (TD1), its check digits computed by ICAO's rule."""
+    line1 = f"IDVNM{number[3:]}{check_digit(number[3:])}{number}<<{check_digit(number)}"
+    line2 = f"{born}{check_digit(born)}{sex}{expiry}{check_digit(expiry)}VNM{'<' * 11}"
+    line2 += check_digit(line1[5:30] + line2[0:7] + line2[8:15] + line2[18:29])
+    return "\n".join([line1, line2, f"{name:<<30}"])
+
+
+#: The zone on the back of CCCD: the same number, birth, sex and name; expiry at the 40th birthday.
+BACK_ZONE = _zone("001090123456", "900305", "M", "300305", "NGUYEN<<VAN<AN")
+
+
+def _back_jpeg(zone: str) -> bytes:
+    out = io.BytesIO()
+    generate.render_back(zone).save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def photos() -> dict[str, bytes]:
     """A synthetic portrait and the two sides of the scanned card, as a phone would send them (JPEG)."""
     return {"portrait": _jpeg(synthetic_portrait(1200, 1600)),
             "id_front": _jpeg(card_bgr(CCCD.to_payload(), "cccd")),
-            "id_back": _jpeg(card_bgr("back of the card", "bhyt"))}
+            "id_back": _back_jpeg(BACK_ZONE)}
+
+
+def test_the_back_zone_of_the_tests_is_the_scanned_cards():
+    zone = vssid_id.parse(BACK_ZONE, today=TODAY)
+    assert (zone.id_number, zone.date_of_birth, zone.valid_until) == (CCCD.id_number, CCCD.date_of_birth,
+                                                                       date(2030, 3, 5))
 
 
 @pytest.fixture(scope="module")
@@ -322,6 +348,32 @@ def test_front_photo_without_a_code_is_a_note(photos):
                                    **{**photos, "id_front": plain})
     assert [(c.field, c.kind) for c in declaration.conflicts] == [("full_name", "name_diacritics")]
     assert declaration.notes[-1].kind == "id_front_unreadable"
+
+
+def test_back_photo_of_the_scanned_card_adds_nothing(declaration):
+    assert "id_back" not in [finding.field for finding in (*declaration.conflicts, *declaration.notes)]
+
+
+@pytest.mark.parametrize(("zone", "what"), [
+    (_zone("001090654321", "900305", "M", "300305", "NGUYEN<<VAN<AN"), "ID number"),
+    (_zone("001090123456", "900306", "M", "300306", "NGUYEN<<VAN<AN"), "date of birth"),
+    (_zone("001190123456", "900305", "F", "300305", "NGUYEN<<VAN<AN"), "sex"),  # digit 4: a woman born 19xx
+    (_zone("001090123456", "900305", "M", "300305", "TRAN<<VAN<AN"), "name"),
+])
+def test_back_photo_of_another_card_is_a_conflict(photos, zone, what):
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   **{**photos, "id_back": _back_jpeg(zone)})
+    mismatch = [c for c in declaration.conflicts if c.field == "id_back"]
+    assert [c.kind for c in mismatch] == ["id_back_mismatch"]
+    assert mismatch[0].message.endswith(what)
+    assert not re.search(r"[0-9]|NGUYEN|TRAN", mismatch[0].message)  # no card data in the message
+
+
+def test_back_photo_without_a_zone_is_a_note(photos):
+    declaration = vssid_id.declare(REGISTRATION, phone="0912345678", email="an@example.com", today=TODAY,
+                                   **{**photos, "id_back": card_bgr("back of the card", "bhyt")})
+    assert "id_back" not in [c.field for c in declaration.conflicts]
+    assert declaration.notes[-1].kind == "id_back_unreadable"
 
 
 # --- robustness ---------------------------------------------------------------------------

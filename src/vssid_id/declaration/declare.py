@@ -30,8 +30,10 @@ Conflicts and notes: the registration's carry over, and the front photo adds its
 (:func:`vssid_id.scan`); a code of another identity card than the scanned one (another ID number or issue date:
 another person, or an older card of the same person) or of a BHYT card is the conflict ``id_front_mismatch``
 (field ``id_front``); no readable identity-card code (a CMND or a passport has none, or the photo is blurred) is
-the note ``id_front_unreadable``. The back photo is kept as it is: reading its machine-readable zone (MRZ) and
-checking it against the card is left to the MRZ reader (not part of vssid_id yet).
+the note ``id_front_unreadable``. The back photo's machine-readable zone is read (:func:`vssid_id.read_mrz`, ICAO
+Doc 9303 check digits verified): a zone whose ID number, date of birth, sex or name (compared without diacritics,
+as the zone prints it) is not the registration's is the conflict ``id_back_mismatch`` (field ``id_back``); no
+readable zone (a CMND's back has none, or the photo is blurred) is the note ``id_back_unreadable``.
 """
 
 from __future__ import annotations
@@ -150,6 +152,36 @@ def _check_front(image: Any, registration: Registration, today: date) -> tuple[l
         "no identity-card QR code could be read on the front photo, so it was not checked against the card"))]
 
 
+def _check_back(image: Any, registration: Registration, today: date) -> tuple[list[Conflict], list[Note]]:
+    """The back photo's machine-readable zone against the registration (the module docstring's rule)."""
+    from ..cards.formats.mrz import latin_name
+    from ..scanning.mrz import read_mrz
+
+    zone = read_mrz(image, today=today)
+    if zone is None:
+        return [], [Note(field="id_back", kind="id_back_unreadable", message=(
+            "no machine-readable zone could be read on the back photo, so it was not checked against the card"))]
+    differ = []
+    if zone.id_number is not None and registration.id_number is not None and zone.id_number != registration.id_number:
+        differ.append("ID number")
+    if registration.date_of_birth is not None:
+        birth_differs = zone.date_of_birth != registration.date_of_birth
+    else:  # a card that holds only the year (or month) of birth: compared at the year
+        birth_differs = registration.year_of_birth is not None and zone.date_of_birth.year != registration.year_of_birth
+    if birth_differs:
+        differ.append("date of birth")
+    if zone.gender is not None and registration.gender is not None and zone.gender is not registration.gender:
+        differ.append("sex")
+    if registration.full_name is not None:
+        card_name = latin_name(registration.full_name)
+        if not (card_name == zone.full_name or (zone.name_truncated and card_name.startswith(zone.full_name))):
+            differ.append("name")
+    if differ:
+        return [Conflict(field="id_back", kind="id_back_mismatch", message=(
+            f"the back photo's machine-readable zone differs from the card scanned: {', '.join(differ)}"))], []
+    return [], []
+
+
 def declare(
     registration: Registration | None,
     *,
@@ -225,9 +257,9 @@ def declare(
     front_conflicts, front_notes = _check_front(images["id_front"], registration, today)
     conflicts.extend(front_conflicts)
     notes.extend(front_notes)
-    # The back photo (images["id_back"]) is kept unchecked. Once vssid_id reads machine-readable zones (issue 21,
-    # MRZ), its MRZ is read here and compared with the card like the front's QR code: a disagreement is a
-    # conflict (field id_back), no readable MRZ a note.
+    back_conflicts, back_notes = _check_back(images["id_back"], registration, today)
+    conflicts.extend(back_conflicts)
+    notes.extend(back_notes)
     return Declaration(
         registration=registration,
         phone=checked_phone,

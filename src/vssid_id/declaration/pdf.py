@@ -44,6 +44,12 @@ CONFLICT_TEXT = {
     "gender": "Giới tính trên hai thẻ khác nhau.",
     "id_card_expired": "Thẻ căn cước / CCCD đã hết hạn sử dụng.",
     "id_front_mismatch": "Ảnh mặt trước không phải thẻ căn cước / CCCD đã quét.",
+    "id_back_mismatch": "Dòng mã MRZ ở ảnh mặt sau không khớp với thẻ căn cước / CCCD đã quét.",
+    "mrz_id_number": "Số định danh trong dòng mã MRZ khác số trên thẻ.",
+    "mrz_date_of_birth": "Ngày sinh trong dòng mã MRZ khác ngày sinh trên thẻ.",
+    "mrz_gender": "Giới tính trong dòng mã MRZ khác giới tính trên thẻ.",
+    "mrz_name": "Họ tên trong dòng mã MRZ (không dấu) khác họ tên trên thẻ.",
+    "mrz_expiry": "Ngày hết hạn trong dòng mã MRZ khác ngày hết hạn tính theo luật; ngày in trên thẻ là ngày đúng.",
 }
 #: Vietnamese wording of each note kind.
 NOTE_TEXT = {
@@ -55,6 +61,8 @@ NOTE_TEXT = {
     "no_identity_card": "Chưa quét thẻ căn cước / CCCD.",
     "no_bhyt_card": "Chưa quét thẻ BHYT.",
     "id_front_unreadable": "Không đọc được mã QR trên ảnh mặt trước; ảnh chưa được đối chiếu với thẻ.",
+    "id_back_unreadable": "Không đọc được dòng mã MRZ ở ảnh mặt sau; ảnh chưa được đối chiếu với thẻ.",
+    "name_from_mrz": "Họ tên lấy từ dòng mã MRZ (không dấu).",
     # vssid-serve's page: a field typed over what the cards hold (vssid_id.web.edits)
     "edited_by_hand": "Người kê khai đã sửa tay một mục khác với thông tin trên thẻ.",
 }

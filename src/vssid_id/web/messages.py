@@ -111,6 +111,10 @@ FINDINGS: dict[str, str] = {
                          "hãy chụp mặt trước của đúng thẻ đã quét.",
     "id_front_unreadable": "Không đọc được mã QR trên ảnh mặt trước, nên chưa đối chiếu được với thẻ đã quét "
                            "(CMND và hộ chiếu không có mã QR).",
+    "id_back_mismatch": "Dòng mã MRZ ở ảnh mặt sau không khớp với thẻ đã quét (số, ngày sinh, giới tính hoặc họ tên): "
+                        "hãy chụp mặt sau của đúng thẻ đã quét.",
+    "id_back_unreadable": "Không đọc được dòng mã MRZ ở ảnh mặt sau, nên chưa đối chiếu được với thẻ đã quét "
+                          "(CMND không có dòng mã này; nếu là thẻ CCCD, hãy chụp lại rõ hơn).",
     # the page's own: a field the person typed over what the cards hold (see app.py, _apply_edits)
     "edited_by_hand": "Người khai đã sửa tay mục này (khác với thông tin trên thẻ).",
 }
