@@ -1,6 +1,7 @@
 """Shared helpers: synthetic QR images made with the fixture generator."""
 
 import random
+import signal
 import sys
 from pathlib import Path
 
@@ -14,6 +15,13 @@ sys.path.insert(0, str(FIXTURES))
 import generate  # noqa: E402  (fixtures/generate.py)
 
 from vssid_id.cards.synthetic import synthetic_bhyt_record, synthetic_cccd_record  # noqa: E402
+
+# A test run started in the background by a shell without job control (`cmd &` in a script) inherits
+# Ctrl-C ignored, and so would every vssid-scan it starts; vssid-scan rightly keeps an inherited ignore.
+# The Ctrl-C tests need Ctrl-C delivered, as in a terminal: Python's own handler again (a child process
+# then starts with SIGINT at its default).
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(scope="session")
