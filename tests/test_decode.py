@@ -340,12 +340,20 @@ def test_a_small_blurred_code_located_but_unread_is_deconvolved_on_its_own_crop(
     assert found.text == payload
 
 
-def test_the_crop_around_a_thin_located_quad_is_square():
+def test_the_crops_around_a_thin_located_quad_are_its_box_and_a_square():
     gray = np.zeros((1000, 1000), np.uint8)
-    crop = decoder._around(gray, ((500.0, 400.0), (540.0, 400.0), (540.0, 600.0), (500.0, 600.0)))
-    height, width = crop.image.shape
+    box, square = decoder._around(gray, ((500.0, 400.0), (540.0, 400.0), (540.0, 600.0), (500.0, 600.0)))
+    height, width = square.image.shape
     assert height == width and width >= 200 * 2.2  # the code's side (200), grown by 0.6 of it on each side
-    assert crop.offset[0] < 520 - 200 and crop.offset[0] + width > 520 + 200  # about the quad's centre
+    assert square.offset[0] < 520 - 200 and square.offset[0] + width > 520 + 200  # about the quad's centre
+    # the quad's own box, grown by the same margin (128 px): narrower than the square, as tall
+    assert box.image.shape == (200 + 2 * 128 + 1, 40 + 2 * 128 + 1) and box.offset == (500.0 - 128, 400.0 - 128)
+
+
+def test_a_square_located_quad_gets_one_crop():
+    gray = np.zeros((1000, 1000), np.uint8)
+    [crop] = decoder._around(gray, ((400.0, 400.0), (600.0, 400.0), (600.0, 590.0), (400.0, 590.0)))
+    assert crop.image.shape == (190 + 2 * 128 + 1, 200 + 2 * 128 + 1)
 
 
 def test_the_look_at_the_rest_masks_what_was_read(cccd_payload):

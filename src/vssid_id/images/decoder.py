@@ -446,24 +446,39 @@ def _within(view: _View, source: _View) -> _View:
     )
 
 
-def _around(gray: np.ndarray, corners: Corners) -> _View:
-    """The full-resolution region around a located code: a square about its centre, its longer side grown by
-    0.6 of it on every side.
+def _around(gray: np.ndarray, corners: Corners) -> list[_View]:
+    """The full-resolution regions around a located code: its box grown by 0.6 of its longer side on every
+    side, and, for a thin quad, also a square about its centre of that size.
 
-    Square, because a code is: zxing-cpp sometimes locates a code as a thin quad along one of its edges
-    (seen on a blurred 3.2 px-per-module code: a 58 x 232 quad), and a crop of that quad's shape cuts the code.
+    The square, because a code is square: zxing-cpp sometimes locates a code as a thin quad along one of its
+    edges (seen on a blurred 3.2 px-per-module code: a 58 x 232 quad), and a crop of that quad's shape cuts the
+    code. The box too, because a thin quad is not always such an edge: on a real photo (boofcv brightness
+    image013, a 61 x 810 quad beside a code of 167 px) the square alone is larger, so shrunk further by the
+    steps, and the code beside the quad was no longer read.
     """
-    xs = [x for x, _ in corners]
-    ys = [y for _, y in corners]
-    side = max(max(xs) - min(xs), max(ys) - min(ys))
-    half = side / 2 + side * 0.6 + 8
-    cx, cy = _centre(corners)
-    height, width = gray.shape
-    x0, y0 = max(int(cx - half), 0), max(int(cy - half), 0)
-    x1, y1 = min(int(cx + half) + 1, width), min(int(cy + half) + 1, height)
     import numpy as np
 
-    return _View(np.ascontiguousarray(gray[y0:y1, x0:x1]), 1.0, (float(x0), float(y0)))
+    xs = [x for x, _ in corners]
+    ys = [y for _, y in corners]
+    wide, high = max(xs) - min(xs), max(ys) - min(ys)
+    side = max(wide, high)
+    margin = side * 0.6 + 8
+    height, width = gray.shape
+    boxes = [(min(xs) - margin, min(ys) - margin, max(xs) + margin, max(ys) + margin)]
+    if min(wide, high) < side / THIN_QUAD_RATIO:
+        cx, cy = _centre(corners)
+        half = side / 2 + margin
+        boxes.append((cx - half, cy - half, cx + half, cy + half))
+    views = []
+    for left, top, right, bottom in boxes:
+        x0, y0 = max(int(left), 0), max(int(top), 0)
+        x1, y1 = min(int(right) + 1, width), min(int(bottom) + 1, height)
+        views.append(_View(np.ascontiguousarray(gray[y0:y1, x0:x1]), 1.0, (float(x0), float(y0))))
+    return views
+
+
+#: A located quad whose short side is under its long side divided by this is thin: see :func:`_around`.
+THIN_QUAD_RATIO = 1.5
 
 
 #: At most this many crops around located, unread codes per step, each of at
@@ -493,7 +508,7 @@ def _small_crops(gray: np.ndarray, located: list[Corners]) -> list[_View]:
 
     The wechat step shrinks a crop over ``WECHAT_MAX_PIXELS`` like any image.
     """
-    crops = [_around(gray, corners) for corners in sorted(located, key=_side, reverse=True)]
+    crops = [crop for corners in sorted(located, key=_side, reverse=True) for crop in _around(gray, corners)]
     return [crop for crop in crops if crop.image.size <= CROP_MAX_PIXELS][:MAX_CROPS]
 
 
@@ -744,7 +759,7 @@ def decode(
         began = time.perf_counter()
         first_step, ran_a_step = not ran_a_step, True
         if accepted and not find_all:  # only located, unread codes are left: look there
-            sources = [_around(gray, corners) for corners in unread]
+            sources = [crop for corners in unread for crop in _around(gray, corners)]
             if len(found) >= 2:  # a sheet of codes: others may not have been located at all
                 work = work or _View(*_at_most(gray, WORK_MAX_PIXELS))
                 sources.append(work)
