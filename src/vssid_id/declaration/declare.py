@@ -154,7 +154,7 @@ def _check_front(image: Any, registration: Registration, today: date) -> tuple[l
 
 def _check_back(image: Any, registration: Registration, today: date) -> tuple[list[Conflict], list[Note]]:
     """The back photo's machine-readable zone against the registration (the module docstring's rule)."""
-    from ..cards.formats.mrz import latin_name
+    from ..registration.mrz_checks import same_birth, same_name
     from ..scanning.mrz import read_mrz
 
     zone = read_mrz(image, today=today)
@@ -164,18 +164,13 @@ def _check_back(image: Any, registration: Registration, today: date) -> tuple[li
     differ = []
     if zone.id_number is not None and registration.id_number is not None and zone.id_number != registration.id_number:
         differ.append("ID number")
-    if registration.date_of_birth is not None:
-        birth_differs = zone.date_of_birth != registration.date_of_birth
-    else:  # a card that holds only the year (or month) of birth: compared at the year
-        birth_differs = registration.year_of_birth is not None and zone.date_of_birth.year != registration.year_of_birth
-    if birth_differs:
+    if registration.year_of_birth is not None and not same_birth(
+            zone, registration.date_of_birth, registration.month_of_birth, registration.year_of_birth):
         differ.append("date of birth")
     if zone.gender is not None and registration.gender is not None and zone.gender is not registration.gender:
         differ.append("sex")
-    if registration.full_name is not None:
-        card_name = latin_name(registration.full_name)
-        if not (card_name == zone.full_name or (zone.name_truncated and card_name.startswith(zone.full_name))):
-            differ.append("name")
+    if registration.full_name is not None and not same_name(zone, registration.full_name):
+        differ.append("name")
     if differ:
         return [Conflict(field="id_back", kind="id_back_mismatch", message=(
             f"the back photo's machine-readable zone differs from the card scanned: {', '.join(differ)}"))], []

@@ -33,7 +33,7 @@ from ..cards.formats.mrz import MrzRecord, latin_name
 from ..cards.records import BhytRecord, CccdRecord
 from .merge import Conflict
 
-__all__ = ["compare_mrz"]
+__all__ = ["compare_mrz", "same_birth", "same_name"]
 
 
 def compare_mrz(mrz: MrzRecord, card: CccdRecord | BhytRecord) -> list[Conflict]:
@@ -42,14 +42,13 @@ def compare_mrz(mrz: MrzRecord, card: CccdRecord | BhytRecord) -> list[Conflict]
     if isinstance(card, CccdRecord) and mrz.id_number is not None and mrz.id_number != card.id_number:
         found.append(Conflict(field="id_number", kind="mrz_id_number", message=(
             "the ID number in the machine-readable zone differs from the card's")))
-    if not _same_birth(mrz.date_of_birth, card.date_of_birth, card.month_of_birth, card.year_of_birth):
+    if not same_birth(mrz, card.date_of_birth, card.month_of_birth, card.year_of_birth):
         found.append(Conflict(field="date_of_birth", kind="mrz_date_of_birth", message=(
             "the date of birth in the machine-readable zone differs from the card's")))
     if mrz.gender is not None and mrz.gender is not card.gender:
         found.append(Conflict(field="gender", kind="mrz_gender", message=(
             "the sex in the machine-readable zone differs from the card's gender")))
-    card_name, zone_name = latin_name(card.full_name), mrz.full_name
-    if not (card_name == zone_name or (mrz.name_truncated and card_name.startswith(zone_name))):
+    if not same_name(mrz, card.full_name):
         found.append(Conflict(field="full_name", kind="mrz_name", message=(
             "the name in the machine-readable zone differs from the card's, even without diacritics")))
     if isinstance(card, CccdRecord) and mrz.document_code == "ID" and mrz.issuing_state == "VNM":
@@ -63,8 +62,17 @@ def compare_mrz(mrz: MrzRecord, card: CccdRecord | BhytRecord) -> list[Conflict]
     return found
 
 
-def _same_birth(zone: date, day: date | None, month: int | None, year: int) -> bool:
-    """At the precision the card holds: the day, else the month, else the year."""
+def same_birth(mrz: MrzRecord, day: date | None, month: int | None, year: int) -> bool:
+    """Whether the zone's date of birth is the card's, at the precision the card holds: the day, else the
+    month, else the year."""
+    zone = mrz.date_of_birth
     if day is not None:
         return zone == day
     return zone.year == year and (month is None or zone.month == month)
+
+
+def same_name(mrz: MrzRecord, full_name: str) -> bool:
+    """Whether the zone's name is ``full_name`` written as the zone writes it (:func:`latin_name`); a name the
+    zone cut short is compared as far as it goes."""
+    card_name = latin_name(full_name)
+    return card_name == mrz.full_name or (mrz.name_truncated and card_name.startswith(mrz.full_name))
