@@ -88,11 +88,11 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, ValidatorFunctionWrapHandler, model_validator
+from pydantic import BaseModel, ConfigDict
 
 from ..cards.dates import format_birth_date
 from ..cards.expiry import ExpiryReason, identity_card_expiry
-from ..cards.formats.base import FORM_LABELS, without_inputs
+from ..cards.formats.base import FORM_LABELS, PersonalDataModel
 from ..cards.gender import Gender
 from ..cards.records import BhytRecord, CccdRecord, MrzRecord
 from ..errors import NoCard, TooManyCards
@@ -129,19 +129,8 @@ class Note(_Finding):
     """Something an integrator should know that does not make the form wrong."""
 
 
-class Registration(BaseModel):
+class Registration(PersonalDataModel):
     """The registration form's data, merged from a CCCD / Căn cước card and a BHYT card."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _errors_without_inputs(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """No card data in a validation error, on every path (as the records)."""
-        try:
-            return handler(data)
-        except ValidationError as error:
-            raise without_inputs(error) from None
 
     full_name: str | None
     bhxh_code: str | None

@@ -43,7 +43,7 @@ from typing_extensions import Self
 from ...errors import VssidError
 from ..dates import check_today, format_birth_date
 
-__all__ = ["CardRecord", "FORM_LABELS", "without_inputs"]
+__all__ = ["PersonalDataModel", "CardRecord", "FORM_LABELS", "without_inputs"]
 
 #: The one warning that depends on the day it is made: a stored record may have
 #: it or not, whatever today is (see :meth:`CardRecord._check_as_parse_would`).
@@ -77,15 +77,30 @@ FORM_LABELS: dict[str, str] = {
 }
 
 
-class CardRecord(BaseModel):
+class PersonalDataModel(BaseModel):
+    """Base of the models that hold card data (the records, the registration): frozen, no extra field, and
+    no card data in a validation error on any path (constructor, ``model_validate``,
+    ``model_validate_json``; :func:`without_inputs`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _errors_without_inputs(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        """Every path (constructor, ``model_validate``, ``model_validate_json``): no card data in an error."""
+        try:
+            return handler(data)
+        except ValidationError as error:
+            raise without_inputs(error) from None
+
+
+class CardRecord(PersonalDataModel):
     """Base of :class:`~vssid_id.CccdRecord` and :class:`~vssid_id.BhytRecord`.
 
     ``warnings`` lists cross-field findings that a genuine card may still show
     (see docs/formats.md); they never contain personal data. Given no
     ``warnings``, the constructor fills in the ones the fields imply.
     """
-
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
     warnings: tuple[str, ...] = Field(default=(), title="Cảnh báo")
 
@@ -115,15 +130,6 @@ class CardRecord(BaseModel):
                 value = getattr(self, name) or ""
             form[label] = value
         return form
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _errors_without_inputs(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-        """Every path (constructor, ``model_validate``, ``model_validate_json``): no card data in an error."""
-        try:
-            return handler(data)
-        except ValidationError as error:
-            raise without_inputs(error) from None
 
     @classmethod
     def label(cls, field: str) -> str:
