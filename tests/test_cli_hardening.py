@@ -126,7 +126,9 @@ def _children(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not os.path.isdir("/proc/self"), reason="needs /proc to see the worker pool start")
 def test_ctrl_c_right_after_a_parallel_start_prints_no_traceback(tmp_path):
-    for index in range(6):
+    # Enough photos that the batch is still running at the last delay on a loaded 2-core box (with 6, a
+    # run with four busy processes beside it had finished and was exiting when Ctrl-C came).
+    for index in range(40):
         shutil.copy(IMAGES / "noise-000.jpg", tmp_path / f"photo-{index}.jpg")
     failures = []
     # After the pool's first process appears (the resource tracker, then the fork server). Before the fix:
@@ -145,6 +147,62 @@ def test_ctrl_c_right_after_a_parallel_start_prints_no_traceback(tmp_path):
         if process.returncode != cli.EXIT_INTERRUPTED or text.strip().splitlines() != ["vssid-scan: interrupted"]:
             failures.append((delay, process.returncode, text[-3000:]))
     assert failures == []
+
+
+_CTRL_C_INSIDE_EVAL = """
+import sys
+from vssid_id.cli import scan
+try:
+    eval("(_ for _ in ()).throw(KeyboardInterrupt)")  # as Ctrl-C inside a namedtuple's eval, in an import
+except KeyboardInterrupt:
+    pass  # handled, as main() does
+if sys.argv[1] == "hook":
+    scan._ignore_ctrl_c_at_exit()
+sys.exit(130)
+"""
+
+
+@pytest.mark.parametrize("hook", ["hook", "none"])
+def test_an_interrupted_run_exits_130_even_after_ctrl_c_inside_eval(hook, tmp_path):
+    # Run with -m, as `python -m vssid_id.cli`: only there does CPython act on its flag at exit (a script's
+    # sys.exit exits at once).
+    (tmp_path / "ctrl_c_inside_eval.py").write_text(_CTRL_C_INSIDE_EVAL)
+    result = subprocess.run([sys.executable, "-m", "ctrl_c_inside_eval", hook], capture_output=True, timeout=60,
+                            check=False, cwd=tmp_path)
+    # Without the exit hook CPython ends the process by SIGINT itself: that is what the hook is for.
+    assert result.returncode == (cli.EXIT_INTERRUPTED if hook == "hook" else -signal.SIGINT), result.stderr
+    assert result.stderr == b""
+
+
+_LEAK_A_SEMAPHORE = """
+import multiprocessing, os, sys
+if sys.argv[1] == "quiet":
+    from vssid_id.scanning.batch import start_resource_tracker_quietly
+    start_resource_tracker_quietly()
+lock = multiprocessing.get_context("forkserver").Lock()
+print(lock._semlock.name, flush=True)
+os._exit(0)  # as a thread frozen at exit would: the semaphore never unlinked by this process
+"""
+
+
+def _semaphore_left(name: str) -> bool:
+    return os.path.exists("/dev/shm/sem." + name.lstrip("/"))
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/shm"), reason="needs /dev/shm to see named semaphores")
+@pytest.mark.parametrize("mode", ["quiet", "default"])
+def test_the_cli_resource_tracker_cleans_up_without_warnings(mode):
+    result = subprocess.run([sys.executable, "-c", _LEAK_A_SEMAPHORE, mode], capture_output=True, timeout=60,
+                            check=False)
+    name = result.stdout.decode().strip()
+    assert name.startswith("/mp-"), result
+    # The tracker exits once this process has gone (it holds the pipe's other end): wait for its clean-up.
+    deadline = time.monotonic() + 10
+    while _semaphore_left(name) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _semaphore_left(name)  # cleaned up either way
+    warned = b"leaked semaphore" in result.stderr
+    assert warned == (mode == "default"), result.stderr  # the default tracker warns: the quiet start matters
 
 
 def test_a_missing_optional_backend_is_noticed_once_per_run_not_per_worker(tmp_path):

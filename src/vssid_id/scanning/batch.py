@@ -50,6 +50,7 @@ __all__ = [
     "expand_inputs",
     "scan_item",
     "run_batch",
+    "start_resource_tracker_quietly",
 ]
 
 Entry = dict[str, Any]
@@ -294,6 +295,33 @@ def _start_forkserver_deaf_to_ctrl_c() -> None:
         forkserver.ensure_running()
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def start_resource_tracker_quietly() -> None:
+    """Start multiprocessing's resource tracker (once per process) with its warnings off: for a program
+    that owns its process (``vssid-scan``), not for a library call.
+
+    A pool's queues hold named semaphores, which the tracker unlinks if this
+    process exits without doing so; it also warns, on stderr, "There appear
+    to be N leaked semaphore objects" and names each. After Ctrl-C a
+    clean-up can be cut short (a semaphore unlinked by a thread that the
+    interpreter's exit then froze, before it told the tracker: one CI run
+    of tests/test_cli_hardening.py printed those warnings below
+    "interrupted"). The tracker still cleans up; the warnings, which a user
+    who pressed Ctrl-C cannot act on, go. The tracker is a ``python -c``
+    child that takes this interpreter's ``-W`` options
+    (``multiprocessing.util._args_from_interpreter_flags``), so the option
+    is added for the moment it starts. Already running, it is left as it is.
+    """
+    import sys
+    from multiprocessing import resource_tracker
+
+    option = "ignore::UserWarning:multiprocessing.resource_tracker"
+    sys.warnoptions.append(option)
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.warnoptions.remove(option)
 
 
 def _new_pool(jobs: int) -> ProcessPoolExecutor:
