@@ -510,3 +510,25 @@ def test_one_face_is_found_at_any_size_and_light(size, scale, light):
         image = np.clip(image + np.random.default_rng(0).normal(0, 12, image.shape), 0, 255).astype(np.uint8)
     (_x, _y, w, _h), = find_faces(image)
     assert abs(w - 250 * scale) < 0.35 * 250 * scale  # the face box is about the drawn face's width
+
+
+@pytest.mark.parametrize("path", ["constructor", "model_validate", "model_validate_json"])
+def test_a_declaration_validation_error_carries_no_contact_data(path):
+    import json
+
+    from pydantic import ValidationError
+
+    data = {"phone": "0912345678", "email": "nguyen.van.a@example.vn", "contact_address": 12345678901,
+            "declared_on": "2026-13-45"}
+    with pytest.raises(ValidationError) as caught:
+        if path == "constructor":
+            vssid_id.Declaration(**data)
+        elif path == "model_validate":
+            vssid_id.Declaration.model_validate(data)
+        else:
+            vssid_id.Declaration.model_validate_json(json.dumps(data))
+    error = caught.value
+    shown = str(error) + repr(error) + json.dumps(error.errors(include_url=False), default=str)
+    for value in ("0912345678", "nguyen.van.a", "12345678901", "2026-13-45"):
+        assert value not in shown
+    assert {line["loc"][0] for line in error.errors()} >= {"contact_address", "declared_on", "registration"}

@@ -41,8 +41,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import ConfigDict, field_validator
 
+from ..cards.formats.base import PersonalDataModel
 from ..errors import DeclarationError, DeclarationProblem, UnknownOffice
 from ..registration.merge import Conflict, Note, Registration
 from ..registration.offices import Office, office_for
@@ -63,14 +64,15 @@ FORM_LABELS = {
 PhotoField = Literal["portrait", "id_front", "id_back"]
 
 
-class Declaration(BaseModel):
+class Declaration(PersonalDataModel):
     """A checked declaration, ready to send or print (:meth:`to_pdf`).
 
-    Frozen; in JSON (``model_dump_json()``, ``model_dump(mode="json")``) the photos are URL-safe base64, which
-    ``model_validate_json()`` reads back.
+    Frozen, and like the records no input in a validation error (its phone, e-mail and address are personal
+    data: :class:`~vssid_id.cards.formats.base.PersonalDataModel`); in JSON (``model_dump_json()``,
+    ``model_dump(mode="json")``) the photos are URL-safe base64, which ``model_validate_json()`` reads back.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", ser_json_bytes="base64", val_json_bytes="base64")
+    model_config = ConfigDict(ser_json_bytes="base64", val_json_bytes="base64")
 
     registration: Registration
     """The merged cards (:func:`vssid_id.prefill`)."""
