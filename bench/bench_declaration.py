@@ -7,8 +7,9 @@ Run by hand:
 Two sets of synthetic photos, JPEG-encoded as a phone or the web page would send them, side by side in one run:
 
 * ``typical``: a portrait of 1200 x 1600 px (the drawn face of ``vssid_id.declaration.synthetic``) and both
-  sides of the card at 1600 x 1000 px (the card, QR code included, filling most of the frame on a noisy
-  background) — the size a browser camera or a resized upload gives;
+  sides of the card at 1600 x 1000 px (the front with its QR code, the back with the machine-readable zone of
+  the same card, each filling most of the frame on a noisy background) — the size a browser camera or a
+  resized upload gives;
 * ``12 MP``: the same at 3000 x 4000 and 4000 x 2500 px, straight from a phone camera.
 
 The registration is made once (``prefill``, address conversion included) before timing. OpenCV is held to one
@@ -17,7 +18,7 @@ email-validator, fpdf2 and the font's first subsetting included), then the media
 ``repeat`` calls of ``declare()``, ``to_pdf()`` and both (wall-clock), and the CPU time of both
 (``time.process_time()``: on a shared machine the wall-clock time includes waiting for a core; the CPU time is
 what one core spends). ``--pdf`` writes the typical declaration's PDF (the page
-in docs/declaration.png is ``pdftoppm -r 90 -png -singlefile`` of it).
+in docs/declaration.png is ``pdftoppm -r 80 -png -singlefile`` of it).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import generate  # fixtures/generate.py
 
 import vssid_id
+from vssid_id.cards.synthetic import synthetic_card_mrz
 from vssid_id.declaration.synthetic import synthetic_portrait
 
 TODAY = date(2026, 11, 25)
@@ -55,9 +57,19 @@ def jpeg(bgr: np.ndarray) -> bytes:
 
 
 def card_photo(payload: str, kind: str, size: tuple[int, int], seed: int) -> bytes:
-    """The card at about 80% of the frame's width on a noisy background."""
+    """The card's front at about 80% of the frame's width on a noisy background."""
+    return framed(np.asarray(generate.render_card(payload, kind)), size, seed)
+
+
+def back_photo(record: vssid_id.CccdRecord, size: tuple[int, int], seed: int) -> bytes:
+    """The card's back, its machine-readable zone made from ``record`` (which declare() reads and checks)."""
+    return framed(np.asarray(generate.render_back(synthetic_card_mrz(record, today=TODAY).to_payload())), size, seed)
+
+
+def framed(rgb: np.ndarray, size: tuple[int, int], seed: int) -> bytes:
+    """``rgb`` at about 80% of the frame's width on a noisy background, as JPEG."""
     width, height = size
-    card = cv2.cvtColor(np.asarray(generate.render_card(payload, kind)), cv2.COLOR_RGB2BGR)
+    card = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
     card_w = int(width * 0.8)
     card = cv2.resize(card, (card_w, int(card_w * card.shape[0] / card.shape[1])), interpolation=cv2.INTER_CUBIC)
     rng = np.random.default_rng(seed)
@@ -69,7 +81,7 @@ def card_photo(payload: str, kind: str, size: tuple[int, int], seed: int) -> byt
 
 def photo_set(portrait: tuple[int, int], card: tuple[int, int], face: float = 1.0) -> dict[str, bytes]:
     return {"portrait": jpeg(synthetic_portrait(*portrait, scale=face)), "id_front": card_photo(CCCD, "cccd", card, 1),
-            "id_back": card_photo("back of the card", "bhyt", card, 2)}
+            "id_back": back_photo(vssid_id.parse(CCCD), card, 2)}
 
 
 def main() -> None:
