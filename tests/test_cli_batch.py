@@ -122,6 +122,30 @@ def test_the_ctrl_c_handler_is_only_in_place_while_a_batch_runs(batch_dir):
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # after: Python's own again
 
 
+@pytest.mark.parametrize("then", ["nothing", "ImportError"])
+def test_a_ctrl_c_whose_keyboardinterrupt_got_lost_still_ends_the_run(batch_dir, capsys, then):
+    # As seen under load: the KeyboardInterrupt dropped in an import's weakref callback (the batch ran on,
+    # exit 0), or turned into an ImportError by a C extension's import (exit 70, "internal error").
+    calls = []
+    real_report = cli.print_entry
+
+    def report_after_a_lost_ctrl_c(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            cli._ctrl_c_seen.set()  # what the run's Ctrl-C handler notes before raising
+            if then == "ImportError":
+                raise ImportError("PyCapsule_Import could not import module \"datetime\"")
+        return real_report(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cli, "print_entry", report_after_a_lost_ctrl_c)
+        status = cli.main([str(batch_dir), "--jobs", "2"])
+    assert status == cli.EXIT_INTERRUPTED
+    assert without_backend_notices(capsys.readouterr().err.encode()).decode().strip().splitlines() == [
+        "vssid-scan: interrupted"]
+    assert len(calls) <= 2  # the batch stopped at the next result, not at its end
+
+
 def test_ctrl_c_stops_a_parallel_batch_cleanly(tmp_path):
     for index in range(60):
         shutil.copy(IMAGES / "noise-000.jpg", tmp_path / f"photo-{index:03d}.jpg")
