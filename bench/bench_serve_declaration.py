@@ -7,7 +7,8 @@ Run by hand (results go into docs/benchmarks.md):
 The set is the page's: the two synthetic cards of tests/test_web_api.py as QR payloads (the page sends the
 payloads it read, not the photos again), a drawn portrait of 1200×1600 (what the page sends of a phone's
 photo: it scales the portrait to 2400 px at most and the card sides to 1600) and two card photos. Reported:
-``POST /api/declaration`` for the PDF, for the JSON (``Accept: application/json``), with ``?check=true`` (the
+``POST /api/declaration`` for the PDF, for the JSON (``Accept: application/json``), for both (the JSON with
+``?pdf=true``: the page's *Tạo tờ khai PDF*), with ``?check=true`` (the
 page's check when leaving the photos), and ``POST /api/check`` of four typed fields (as a person leaves a field);
 median and p95 of wall-clock time after one warm-up call.
 """
@@ -69,6 +70,8 @@ def main() -> None:
 
         print("POST /api/declaration (PDF):        ", timed(lambda: post()))
         print("POST /api/declaration (JSON):       ", timed(lambda: post(headers={"Accept": "application/json"})))
+        print("POST /api/declaration?pdf=true JSON:", timed(lambda: post(params={"pdf": "true"},
+                                                                         headers={"Accept": "application/json"})))
         print("POST /api/declaration?check=true:   ", timed(lambda: post(params={"check": "true"})))
         print("POST /api/check (four fields):      ", timed(check))
 

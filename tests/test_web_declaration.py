@@ -169,6 +169,19 @@ def test_the_declaration_json_is_the_librarys(client: TestClient, person: dict[s
     assert response.json()["form"] == expected.to_form()
 
 
+def test_the_json_with_the_pdf_in_it_is_both_of_one_declaration(client: TestClient, person: dict[str, Any]) -> None:
+    import base64
+
+    both = _post(client, person, query="?pdf=true")
+    assert both.status_code == 200, both.text
+    body = both.json()
+    assert set(body) == {"declaration", "form", "pdf"}
+    assert {k: v for k, v in body.items() if k != "pdf"} == _post(client, person).json()  # the JSON as without
+    pdf = base64.b64decode(body["pdf"], validate=True)
+    assert pdf == _post(client, person, accept="application/pdf").content  # the PDF as asked alone
+    assert "pdf" not in _post(client, person, query="?pdf=false").json()
+
+
 def test_every_problem_at_once_with_its_field_and_kind(client: TestClient, person: dict[str, Any]) -> None:
     response = client.post("/api/declaration", data={"payload": [person["cccd"].to_payload()], "phone": "12",
                                                      "bhxh_code": "abc"}, files={"id_back": ("b", b"x", "image/jpeg")})

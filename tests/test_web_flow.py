@@ -159,16 +159,26 @@ def walk(page: Any, size: dict[str, int], person: str, files: dict[str, Path],
     note = page.inner_text(".send-note")
     assert "không gửi" in note and "VssID" in note and "VNeID" in note
     screen = values(page)
+    declarations: list[str] = []  # the declarations built on the server (its checks aside)
+
+    def on_request(request: Any) -> None:
+        if request.method == "POST" and "/api/declaration" in request.url and "check=" not in request.url:
+            declarations.append(request.url)
+
+    page.on("request", on_request)
     with page.expect_download() as pdf_info:
         page.get_by_role("button", name="Tạo tờ khai PDF").click()
     pdf_path = Path(pdf_info.value.path())
     assert pdf_info.value.suggested_filename == "to-khai-bhxh.pdf"
     page.locator("#result").wait_for()
+    page.remove_listener("request", on_request)
+    assert len(declarations) == 1, declarations  # the PDF and the JSON from one declare()
     check_step(page, 4, audit)
     shot(page, "4-gui", size, "#step-4-title")
     with page.expect_download() as json_info:
         page.locator("#json-link").click()
     saved = json.loads(Path(json_info.value.path()).read_text(encoding="utf-8"))
+    assert set(saved) == {"declaration", "form"}  # the PDF came with it, and is not kept in the JSON file
     pdf = pdf_path.read_bytes()
     assert pdf.startswith(b"%PDF")
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages)

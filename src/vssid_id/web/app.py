@@ -37,6 +37,7 @@ are configured (``cors_origins``); no redirect is ever sent.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
 import json
 import logging
@@ -675,7 +676,10 @@ def create_app(
         if check_only:
             return _json({"problems": []})
         if "application/json" in request.headers.get("accept", ""):
-            return _json({"declaration": declaration.model_dump(mode="json"), "form": declaration.to_form()})
+            body = {"declaration": declaration.model_dump(mode="json"), "form": declaration.to_form()}
+            if _flag(request, "pdf"):  # the page's Gửi: the JSON and the PDF from one declare()
+                body["pdf"] = base64.b64encode(await pool.run(deadline, declaration.to_pdf)).decode("ascii")
+            return _json(body)
         pdf = await pool.run(deadline, declaration.to_pdf)
         return Response(pdf, media_type="application/pdf",
                         headers={"content-disposition": 'attachment; filename="to-khai-bhxh.pdf"'})

@@ -187,7 +187,11 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                            "`Accept: application/json`",
                 "parameters": [{"name": "check", "in": "query", "required": False,
                                 "schema": {"type": "boolean", "default": False},
-                                "description": "only check: 200 `{\"problems\": []}` or the 422"}],
+                                "description": "only check: 200 `{\"problems\": []}` or the 422"},
+                               {"name": "pdf", "in": "query", "required": False,
+                                "schema": {"type": "boolean", "default": False},
+                                "description": "with `Accept: application/json`: the PDF too, base64 in `pdf` "
+                                               "(one declaration for both)"}],
                 "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
                     "type": "object", "required": ["phone", "email", "portrait", "id_front", "id_back"],
                     "properties": {
@@ -205,7 +209,8 @@ def openapi_document(max_body_bytes: int) -> dict[str, Any]:
                 "responses": {"200": {"description": "the declaration", "content": {
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                     "application/json": {"schema": {"type": "object", "properties": {
-                        "declaration": _ref("Declaration"), "form": {"type": "object"}}}}}},
+                        "declaration": _ref("Declaration"), "form": {"type": "object"},
+                        "pdf": {"type": "string", "format": "byte", "description": "with `?pdf=true`"}}}}}},
                     "422": {"description": "problems, each at its field (or not a card)", "content": {
                         "application/json": {"schema": {"oneOf": [_DECLARATION_ERROR, _ref("Error")]}}}},
                     **_errors(400, 413, 415, 503, 504)},

@@ -875,7 +875,8 @@ async function submit() {
   setStatus("Đang tạo tờ khai…", false);
   $("submit").disabled = true;
   try {
-    const asJson = await fetch("/api/declaration", {
+    // One request, one declare(): the JSON with the PDF in it (base64).
+    const asJson = await fetch("/api/declaration?pdf=true", {
       method: "POST", headers: { Accept: "application/json" }, body: declarationForm(),
     });
     if (generation !== state.generation) return;
@@ -895,14 +896,10 @@ async function submit() {
       }
       return;
     }
-    const declaration = await asJson.json();
-    const pdf = await fetch("/api/declaration", { method: "POST", body: declarationForm() });
+    const { pdf, ...declaration } = await asJson.json();
     if (generation !== state.generation) return;
-    if (!pdf.ok) {
-      setStatus((await failure(pdf)).text, true);
-      return;
-    }
-    download(await pdf.blob(), $("pdf-link"));
+    const pdfBytes = Uint8Array.from(atob(pdf), (character) => character.charCodeAt(0));
+    download(new Blob([pdfBytes], { type: "application/pdf" }), $("pdf-link"));
     download(new Blob([JSON.stringify(declaration, null, 2)], { type: "application/json" }), $("json-link"));
     $("result").hidden = false;
     setStatus("Đã tạo tờ khai: tệp PDF đang được tải xuống.", false);
