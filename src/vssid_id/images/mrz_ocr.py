@@ -57,6 +57,7 @@ MASK_CHARACTERS = {
     "9": "0123456789",
     "N": "0123456789<",
     "<": "<",
+    "S": "FMX<",  # the sex (Doc 9303 part 4, 4.2.2.3)
     "X": ALPHABET,
 }
 _PITCH = 24  # template width (one character pitch) in pixels
@@ -264,9 +265,25 @@ def _rows(strip: np.ndarray) -> tuple[list[_Row], float]:
             rows.append([])
         rows[-1].append(box)
         last = centre
-    result = [_Row(np.array(row)) for row in rows if len(row) >= 6]
+    result = [_Row(_trim_ends(np.array(row), glyph)) for row in rows if len(row) >= 6]
     result = [row for row in result if row.right - row.left > 0.5 * strip.shape[1] * 0.8]
     return result, glyph
+
+
+def _trim_ends(boxes: np.ndarray, glyph: float) -> np.ndarray:
+    """The row's components less those past its ends: an MRZ line has a
+    character in every cell, so its components are never further apart than
+    about a pitch (a character's height); a component at either end that
+    stands further than a character's height from the next (the card's
+    edge, a speck of the background caught at the strip's border) is not
+    part of the line."""
+    boxes = boxes[np.argsort(boxes[:, 0])]
+    first, last = 0, len(boxes)
+    while last - first > 1 and boxes[first + 1, 0] - (boxes[first, 0] + boxes[first, 2]) > glyph:
+        first += 1
+    while last - first > 1 and boxes[last - 1, 0] - (boxes[last - 2, 0] + boxes[last - 2, 2]) > glyph:
+        last -= 1
+    return boxes[first:last]
 
 
 def _line_fit(xs: np.ndarray, ys: np.ndarray) -> Callable[[float], float]:
@@ -453,7 +470,7 @@ def read_mrz_text(
     ``image`` is anything :func:`vssid_id.load_image` takes. ``layouts`` are
     the zones to look for, each a tuple of line masks, one character per cell
     (:data:`MASK_CHARACTERS`: ``9`` a digit, ``A`` a letter or ``<``, ``N`` a
-    digit or ``<``, ``X`` any): the caller knows the documents, this wing only
+    digit or ``<``, ``S`` the sex, ``X`` any): the caller knows the documents, this wing only
     reads. Zones are tried most MRZ-like first, each upright and turned half a
     turn; per zone and layout the readings come from :func:`readings`.
     """
