@@ -265,23 +265,29 @@ def _rows(strip: np.ndarray) -> tuple[list[_Row], float]:
             rows.append([])
         rows[-1].append(box)
         last = centre
-    result = [_Row(_trim_ends(np.array(row), glyph)) for row in rows if len(row) >= 6]
+    trimmed = [_trim_ends(np.array(row), glyph, strip.shape[1]) for row in rows]
+    result = [_Row(row) for row in trimmed if len(row) >= 6]
     result = [row for row in result if row.right - row.left > 0.5 * strip.shape[1] * 0.8]
     return result, glyph
 
 
-def _trim_ends(boxes: np.ndarray, glyph: float) -> np.ndarray:
-    """The row's components less those past its ends: an MRZ line has a
-    character in every cell, so its components are never further apart than
-    about a pitch (a character's height); a component at either end that
-    stands further than a character's height from the next (the card's
-    edge, a speck of the background caught at the strip's border) is not
-    part of the line."""
+def _trim_ends(boxes: np.ndarray, glyph: float, width: int) -> np.ndarray:
+    """The row's components less those past its ends. The strip is cut with
+    a margin around the zone, so a component touching the strip's left or
+    right side is not a character of it (the card's edge, the background);
+    and an MRZ line has a character in every cell, so a speck (less than
+    0.8 of a character's height) at either end that stands further than a
+    character's height from the next is not part of the line either."""
+    boxes = boxes[(boxes[:, 0] > 0) & (boxes[:, 0] + boxes[:, 2] < width)]
     boxes = boxes[np.argsort(boxes[:, 0])]
     first, last = 0, len(boxes)
-    while last - first > 1 and boxes[first + 1, 0] - (boxes[first, 0] + boxes[first, 2]) > glyph:
+
+    def speck(index: int, gap: float) -> bool:
+        return bool(gap > glyph and boxes[index, 3] < 0.8 * glyph)
+
+    while last - first > 1 and speck(first, boxes[first + 1, 0] - boxes[first, 0] - boxes[first, 2]):
         first += 1
-    while last - first > 1 and boxes[last - 1, 0] - (boxes[last - 2, 0] + boxes[last - 2, 2]) > glyph:
+    while last - first > 1 and speck(last - 1, boxes[last - 1, 0] - boxes[last - 2, 0] - boxes[last - 2, 2]):
         last -= 1
     return boxes[first:last]
 
