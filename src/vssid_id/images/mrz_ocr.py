@@ -82,7 +82,11 @@ _MIN_ZONE_SCORE = 0.9
 #: Zones blurred at least this much (index in :data:`_BLURS`) whose reading
 #: fails are read again deconvolved (:func:`_sharpen`).
 _SHARPEN_FROM = 3
-_WIENER_NOISE = 0.02
+#: The share of the zone's estimated blur that :func:`_sharpen` undoes: the
+#: whole of it amplifies the JPEG's and the sensor's noise more than it
+#: separates the letters (on bench/bench_mrz.py's blurred backs, seeds 11 and
+#: 12, the true name letters' lead over their runner-up was largest at 0.7).
+_SHARPEN_SHARE = 0.7
 
 
 @dataclass(frozen=True)
@@ -408,17 +412,17 @@ def _cell_scores(patches: np.ndarray, level: int) -> np.ndarray:
     return best
 
 
-def _sharpen(flat: np.ndarray, sigma: float) -> np.ndarray:
+def _sharpen(flat: np.ndarray, sigma: float, noise: float = 0.01) -> np.ndarray:
     """The flat zone deblurred: Wiener deconvolution of a Gaussian blur of
-    ``sigma`` template pixels (noise-to-signal :data:`_WIENER_NOISE`), the
-    zone mirrored at its edges first so that they do not ring."""
+    ``sigma`` template pixels with noise-to-signal ratio ``noise``, the zone
+    mirrored at its edges first so that they do not ring."""
     ink = 255.0 - flat.astype(np.float32)
     height, width = ink.shape
     padded = cv2.copyMakeBorder(ink, height // 2, height // 2, width // 8, width // 8, cv2.BORDER_REFLECT)
     fy = np.fft.fftfreq(padded.shape[0])[:, None]
     fx = np.fft.rfftfreq(padded.shape[1])[None, :]
     transfer = np.exp(-2 * (np.pi * sigma) ** 2 * (fx**2 + fy**2))
-    wiener = transfer / (transfer**2 + _WIENER_NOISE)
+    wiener = transfer / (transfer**2 + noise)
     sharp = np.fft.irfft2(np.fft.rfft2(padded) * wiener, s=padded.shape)
     sharp = sharp[height // 2:height // 2 + height, width // 8:width // 8 + width]
     return np.clip(255.0 - sharp, 0, 255).astype(np.uint8)
@@ -512,7 +516,8 @@ def read_mrz_text(
 def _zone_scores(flat: np.ndarray, rows: int, columns: int) -> Iterator[np.ndarray]:
     """The cells' scores (:func:`_cell_scores`) of the flat zone matched at its
     blur, then, if it is blurred (:data:`_SHARPEN_FROM`), of the zone
-    sharpened (:func:`_sharpen`); each only if its cells' median best
+    sharpened (:func:`_sharpen`, :data:`_SHARPEN_SHARE` of its blur) and
+    matched at the blur that remains; each only if its cells' median best
     correlation reaches :data:`_MIN_ZONE_SCORE` (OCR-B text the right way up:
     no reading of anything else is worth trying)."""
     patches = _cell_patches(flat, rows, columns)
@@ -523,7 +528,7 @@ def _zone_scores(flat: np.ndarray, rows: int, columns: int) -> Iterator[np.ndarr
         yield scores
     if level < _SHARPEN_FROM:
         return
-    sharp = _cell_patches(_sharpen(flat, _BLURS[level]), rows, columns)
+    sharp = _cell_patches(_sharpen(flat, _SHARPEN_SHARE * _BLURS[level]), rows, columns)
     scores = _cell_scores(sharp, _blur_level(sharp))
     if passed or float(np.median(scores.max(axis=2))) >= _MIN_ZONE_SCORE:
         yield scores
