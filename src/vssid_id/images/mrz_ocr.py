@@ -492,7 +492,6 @@ def read_mrz_text(
         for turned in (False, True):
             view = cv2.rotate(strip, cv2.ROTATE_180) if turned else strip
             rows, glyph = _rows(view)
-            upright = False
             for group in _row_groups(rows, {len(layout) for layout in layouts}):
                 columns = {len(layout[0]) for layout in layouts if len(layout) == len(group)}
                 for width in sorted(columns):
@@ -500,7 +499,6 @@ def read_mrz_text(
                     if flat is None:
                         continue
                     for scores in _zone_scores(flat, len(group), width):
-                        upright = True
                         for layout in layouts:
                             if (len(layout), len(layout[0])) != (len(group), width):
                                 continue
@@ -508,8 +506,6 @@ def read_mrz_text(
                                                     max_tries)
                             if found is not None:
                                 return found
-            if upright:
-                break  # OCR-B the right way up: the strip turned half a turn is not
     return None
 
 
