@@ -511,23 +511,22 @@ def read_mrz_text(
 
 def _zone_scores(flat: np.ndarray, rows: int, columns: int) -> Iterator[np.ndarray]:
     """The cells' scores (:func:`_cell_scores`) of the flat zone matched at its
-    blur, then, if it is blurred (:data:`_SHARPEN_FROM`), of the zone
-    sharpened (:func:`_sharpen`, :data:`_SHARPEN_SHARE` of its blur) and
-    matched at the blur that remains; each only if its cells' median best
-    correlation reaches :data:`_MIN_ZONE_SCORE` (OCR-B text the right way up:
-    no reading of anything else is worth trying)."""
+    blur, if their median best correlation reaches :data:`_MIN_ZONE_SCORE`
+    (OCR-B text the right way up: no reading of anything else is worth
+    trying); then, if the zone is blurred (:data:`_SHARPEN_FROM`), those of
+    the zone sharpened (:func:`_sharpen`, :data:`_SHARPEN_SHARE` of its blur)
+    and matched at the blur that remains. A zone that fails the filter is
+    not sharpened: sharpening separates letters, it does not make text of
+    what is not."""
     patches = _cell_patches(flat, rows, columns)
     level = _blur_level(patches)
     scores = _cell_scores(patches, level)
-    passed = float(np.median(scores.max(axis=2))) >= _MIN_ZONE_SCORE
-    if passed:
-        yield scores
-    if level < _SHARPEN_FROM:
+    if float(np.median(scores.max(axis=2))) < _MIN_ZONE_SCORE:
         return
-    sharp = _cell_patches(_sharpen(flat, _SHARPEN_SHARE * _BLURS[level]), rows, columns)
-    scores = _cell_scores(sharp, _blur_level(sharp))
-    if passed or float(np.median(scores.max(axis=2))) >= _MIN_ZONE_SCORE:
-        yield scores
+    yield scores
+    if level >= _SHARPEN_FROM:
+        sharp = _cell_patches(_sharpen(flat, _SHARPEN_SHARE * _BLURS[level]), rows, columns)
+        yield _cell_scores(sharp, _blur_level(sharp))
 
 
 def _first_accepted(
