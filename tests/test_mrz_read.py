@@ -118,6 +118,16 @@ def test_a_blurred_zone_is_read_sharpened(monkeypatch, bucket, seed):
     assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) is None
 
 
+@pytest.mark.parametrize("seed", [2, 69])
+def test_a_zone_cut_by_a_glare_is_read_from_a_longer_strip(monkeypatch, seed):
+    """A glare washes out the end of the zone, and the block found for it stops short: its lines
+    run to the strip's end, so the zone is cut out again, longer on that side, and read."""
+    data, text = back_photo("light", seed)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) == truth(text)
+    monkeypatch.setattr(mrz_ocr, "_LENGTHEN", 0.0)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) is None
+
+
 def flat_zone(text, sigma=0.0):
     """``text`` drawn flat as :func:`mrz_ocr._rectify` lays a zone out (a pitch of 24 pixels, a cell's
     margin around it), blurred by ``sigma`` pixels."""

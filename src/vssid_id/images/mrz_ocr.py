@@ -87,6 +87,9 @@ _SHARPEN_FROM = 3
 #: separates the letters (on bench/bench_mrz.py's blurred backs, seeds 11 and
 #: 12, the true name letters' lead over their runner-up was largest at 0.7).
 _SHARPEN_SHARE = 0.7
+#: A zone none of whose readings passes and whose lines run to the strip's
+#: end is read again from a strip longer by this share of its length there.
+_LENGTHEN = 0.5
 
 
 @dataclass(frozen=True)
@@ -513,25 +516,60 @@ def read_mrz_text(
     loaded = load_image(image)
     gray = loaded if loaded.ndim == 2 else cv2.cvtColor(loaded, cv2.COLOR_BGR2GRAY)
     for corners in find_zones(gray):
-        strip = _strip(gray, corners)
-        for turned in (False, True):
-            view = cv2.rotate(strip, cv2.ROTATE_180) if turned else strip
-            rows, glyph = _rows(view)
-            for group in _row_groups(rows, {len(layout) for layout in layouts}):
-                columns = {len(layout[0]) for layout in layouts if len(layout) == len(group)}
-                for width in sorted(columns):
-                    flat = _rectify(view, group, glyph, width)
-                    if flat is None:
-                        continue
-                    for scores in _zone_scores(flat, len(group), width):
-                        for layout in layouts:
-                            if (len(layout), len(layout[0])) != (len(group), width):
-                                continue
-                            found = _first_accepted(_ranked(scores, layout), corners, turned, started, accept,
-                                                    max_tries)
-                            if found is not None:
-                                return found
+        found, cut = _read_zone(gray, corners, layouts, accept, max_tries, started)
+        if found is None and any(cut):  # the zone may go on past the block found (a glare washed its end out)
+            found, _ = _read_zone(gray, _lengthened(corners, cut), layouts, accept, max_tries, started)
+        if found is not None:
+            return found
     return None
+
+
+def _read_zone(
+    gray: np.ndarray,
+    corners: np.ndarray,
+    layouts: tuple[tuple[str, ...], ...],
+    accept: Callable[[MrzReading], bool],
+    max_tries: int,
+    started: float,
+) -> tuple[MrzReading | None, tuple[bool, bool]]:
+    """The first accepted reading of the zone at ``corners``, upright and
+    turned half a turn (or ``None``), and whether a line of it ran to within
+    a character of the strip's start and of its end (upright): the block
+    found may have cut the zone there."""
+    strip = _strip(gray, corners)
+    cut = [False, False]
+    for turned in (False, True):
+        view = cv2.rotate(strip, cv2.ROTATE_180) if turned else strip
+        rows, glyph = _rows(view)
+        for row in rows:
+            cut[turned] |= row.left < glyph
+            cut[not turned] |= row.right > view.shape[1] - glyph
+        for group in _row_groups(rows, {len(layout) for layout in layouts}):
+            columns = {len(layout[0]) for layout in layouts if len(layout) == len(group)}
+            for width in sorted(columns):
+                flat = _rectify(view, group, glyph, width)
+                if flat is None:
+                    continue
+                for scores in _zone_scores(flat, len(group), width):
+                    for layout in layouts:
+                        if (len(layout), len(layout[0])) != (len(group), width):
+                            continue
+                        found = _first_accepted(_ranked(scores, layout), corners, turned, started, accept,
+                                                max_tries)
+                        if found is not None:
+                            return found, (cut[0], cut[1])
+    return None, (cut[0], cut[1])
+
+
+def _lengthened(corners: np.ndarray, cut: tuple[bool, bool]) -> np.ndarray:
+    """The rotated rectangle ``corners`` lengthened along its long side by
+    :data:`_LENGTHEN` of its length at the start and the end that ``cut``
+    says (as :func:`_strip` lays it out)."""
+    ordered = _order_long_side_first(corners)
+    along = (ordered[1] - ordered[0]) * _LENGTHEN
+    before, after = along * cut[0], along * cut[1]
+    return np.array([ordered[0] - before, ordered[1] + after, ordered[2] + after, ordered[3] - before],
+                    np.float32)
 
 
 def _zone_scores(flat: np.ndarray, rows: int, columns: int) -> Iterator[np.ndarray]:
