@@ -251,9 +251,15 @@ class _Row:
 
 
 def _rows(strip: np.ndarray) -> tuple[list[_Row], float]:
-    """The strip's text rows (components of about a character's height
-    chained into lines: :func:`_chains`), top first, and the median
-    character height."""
+    """The strip's text rows, top first, and the median character height.
+
+    Components of about a character's height are grouped by the height of
+    their middles (a new row where the next middle is more than 0.6 of a
+    character lower). A group whose middles spread over more than a
+    character's height is lines running aslant, taken together: it is split
+    by chaining its components along the lines (:func:`_chains`). Chaining
+    is not the rule for every group: a blurred line's fillers can fade
+    apart, and grouping by height keeps such a line whole."""
     block = max(15, (strip.shape[1] // 40) | 1)
     ink = cv2.adaptiveThreshold(strip, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 12)
     count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
@@ -264,7 +270,21 @@ def _rows(strip: np.ndarray) -> tuple[list[_Row], float]:
     glyph = float(np.median(tall[:, 3]))
     keep = (boxes[:, 3] >= 0.3 * glyph) & (boxes[:, 3] <= 1.6 * glyph) & (boxes[:, 2] <= strip.shape[1] * 0.5)
     boxes = boxes[keep]
-    trimmed = [_trim_ends(row, glyph, strip.shape[1]) for row in _chains(boxes, glyph)]
+    order = np.argsort(boxes[:, 1] + boxes[:, 3] / 2)
+    groups: list[list[np.ndarray]] = []
+    last = -1e9
+    for box in boxes[order]:
+        centre = box[1] + box[3] / 2
+        if centre - last > 0.6 * glyph:
+            groups.append([])
+        groups[-1].append(box)
+        last = centre
+    rows: list[np.ndarray] = []
+    for group in map(np.array, groups):
+        middles = group[:, 1] + group[:, 3] / 2
+        # A group taller than a character is lines running aslant, taken together: follow each.
+        rows.extend(_chains(group, glyph) if float(np.ptp(middles)) > glyph else [group])
+    trimmed = [_trim_ends(row, glyph, strip.shape[1]) for row in rows]
     result = [_Row(row) for row in trimmed if len(row) >= 6]
     result = [row for row in result if row.right - row.left > 0.5 * strip.shape[1] * 0.8]
     return result, glyph
