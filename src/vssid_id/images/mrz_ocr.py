@@ -537,9 +537,10 @@ def read_mrz_text(
     ``image`` is anything :func:`vssid_id.load_image` takes. ``layouts`` are
     the zones to look for, each a tuple of line masks, one character per cell
     (:data:`MASK_CHARACTERS`: ``9`` a digit, ``A`` a letter or ``<``, ``N`` a
-    digit or ``<``, ``S`` the sex, ``X`` any): the caller knows the documents, this wing only
-    reads. Zones are tried most MRZ-like first, each upright and turned half a
-    turn; per zone and layout the readings come from :func:`readings`.
+    digit or ``<``, ``S`` the sex, ``X`` any): the caller knows the documents,
+    this wing only reads. Zones are tried most MRZ-like first, each upright
+    and turned half a turn; per zone and layout the readings come from
+    :func:`readings`.
     """
     started = time.perf_counter()
     loaded = load_image(image)
@@ -566,13 +567,14 @@ def _read_zone(
     a character of the strip's start and of its end (upright): the block
     found may have cut the zone there."""
     strip = _strip(gray, corners)
-    cut = [False, False]
+    cut = [False, False]  # the upright strip's start, its end
     for turned in (False, True):
         view = cv2.rotate(strip, cv2.ROTATE_180) if turned else strip
         rows, glyph = _rows(view)
+        view_start, view_end = (1, 0) if turned else (0, 1)  # turned, the view starts at the strip's end
         for row in rows:
-            cut[turned] |= row.left < glyph
-            cut[not turned] |= row.right > view.shape[1] - glyph
+            cut[view_start] |= row.left < glyph
+            cut[view_end] |= row.right > view.shape[1] - glyph
         for group in _row_groups(rows, {len(layout) for layout in layouts}):
             columns = {len(layout[0]) for layout in layouts if len(layout) == len(group)}
             for width in sorted(columns):
