@@ -6,12 +6,13 @@ import random
 from datetime import date
 from pathlib import Path
 
+import cv2
 import generate  # fixtures/generate.py, put on sys.path by conftest.py
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageDraw
 
 import vssid_id
 from vssid_id.cards.formats.mrz import check_digit
@@ -48,12 +49,10 @@ def jpeg(image_bgr, quality=90):
 
 
 @pytest.mark.parametrize("entry", MANIFEST, ids=[entry["file"] for entry in MANIFEST])
-def test_committed_backs_are_read_right_or_not_at_all(entry):
-    record = vssid_id.read_mrz(BACKS / entry["file"], today=SYNTHETIC_TODAY)
-    if entry["bucket"] in ("combo", "far_blur"):  # these two are not read today: the point is, never wrongly
-        assert record is None or record == truth(entry["mrz"])
-    else:
-        assert record == truth(entry["mrz"])
+def test_committed_backs_are_read(entry):
+    """Every bucket's committed back, combo (a tilted card whose two first lines, aslant, were once
+    taken for one) and far_blur included."""
+    assert vssid_id.read_mrz(BACKS / entry["file"], today=SYNTHETIC_TODAY) == truth(entry["mrz"])
 
 
 def test_held_out_backs_none_wrong():
@@ -66,7 +65,7 @@ def test_held_out_backs_none_wrong():
             record = vssid_id.read_mrz(jpeg(image), today=SYNTHETIC_TODAY)
             assert record is None or record == truth(text), bucket
             read += record is not None
-    assert read >= 15  # the rates per bucket are in docs/benchmarks.md (bench/bench_mrz.py)
+    assert read >= 19  # the rates per bucket are in docs/benchmarks.md (bench/bench_mrz.py)
 
 
 def test_clean_back_of_a_card_and_a_passport():
@@ -77,6 +76,133 @@ def test_clean_back_of_a_card_and_a_passport():
     passport = synthetic_passport_mrz(random.Random(3))
     page = np.ascontiguousarray(np.asarray(generate.render_passport(passport.to_payload()))[:, :, ::-1])
     assert vssid_id.read_mrz(page, today=SYNTHETIC_TODAY) == passport
+
+
+def back_photo(bucket, seed, upside_down=False):
+    """fixtures/generate.py's photo of a back for ``bucket`` (its own random stream ``seed``), as
+    bench_mrz.py encodes it: (JPEG bytes, the zone's text)."""
+    image, params, text = generate.make_back(bucket, random.Random(seed))
+    if upside_down:
+        image = np.ascontiguousarray(image[::-1, ::-1])
+    return jpeg(image, params.get("jpeg_quality", 90)), text
+
+
+@pytest.mark.parametrize(("bucket", "seed"), [
+    ("blur", 0), ("blur", 2), ("blur", 18),  # cards (blur sigma 2.3 and 2.9), a passport (2.6)
+    ("far_blur", 11), ("far_blur", 1), ("far_blur", 14),  # a card, two passports
+])
+def test_blurred_backs_and_passports_are_read(bucket, seed):
+    """Backs out of focus (blur sigma up to a sixth of the characters' pitch): read, and right. Before
+    the zone was matched at its own blur these were all missed but far_blur 14, which came back with
+    a wrong name."""
+    data, text = back_photo(bucket, seed)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) == truth(text)
+
+
+@pytest.mark.parametrize(("bucket", "seed"), [("blur", 0), ("far_blur", 1)])
+def test_blurred_backs_upside_down_are_read(bucket, seed):
+    """Blurred and upside down: the zone as first cut out (upside down) matches the blurred
+    templates well enough to pass for OCR-B, and no reading of it checks; the strip turned
+    half a turn must still be read."""
+    data, text = back_photo(bucket, seed, upside_down=True)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) == truth(text)
+
+
+@pytest.mark.parametrize(("bucket", "seed"), [("blur", 9), ("blur", 18), ("far_blur", 21)])
+def test_a_blurred_zone_is_read_sharpened(monkeypatch, bucket, seed):
+    """These three are read only deconvolved: matched at their blur, a name letter leads its
+    runner-up by less than the name gate asks, and the zone is refused."""
+    data, text = back_photo(bucket, seed)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) == truth(text)
+    monkeypatch.setattr(mrz_ocr, "_SHARPEN_FROM", len(mrz_ocr._BLURS))
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) is None
+
+
+@pytest.mark.parametrize("seed", [2, 69])
+def test_a_zone_cut_by_a_glare_is_read_from_a_longer_strip(monkeypatch, seed):
+    """A glare washes out the end of the zone, and the block found for it stops short: its lines
+    run to the strip's end, so the zone is cut out again, longer on that side, and read."""
+    data, text = back_photo("light", seed)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) == truth(text)
+    monkeypatch.setattr(mrz_ocr, "_LENGTHEN", 0.0)
+    assert vssid_id.read_mrz(data, today=SYNTHETIC_TODAY) is None
+
+
+def flat_zone(text, sigma=0.0):
+    """``text`` drawn flat as :func:`mrz_ocr._rectify` lays a zone out (a pitch of 24 pixels, a cell's
+    margin around it), blurred by ``sigma`` pixels."""
+    glyphs = mrz_ocr._glyphs()
+    lines = text.split("\n")
+    spacing = round(generate.MRZ_LINE_MM * glyphs.pitch / generate.MRZ_PITCH_MM)  # the lines as _draw_mrz spaces them
+    size = ((len(lines[0]) + 2) * glyphs.pitch, 2 * glyphs.pitch + glyphs.height + spacing * (len(lines) - 1))
+    image = Image.new("RGB", size, (255, 255, 255))
+    last_baseline = glyphs.pitch + glyphs.height - 1 + spacing * (len(lines) - 1)
+    generate._draw_mrz(ImageDraw.Draw(image), lines, glyphs.pitch, last_baseline, glyphs.pitch / generate.MRZ_PITCH_MM)
+    flat = np.asarray(image.convert("L"), dtype=np.float32)
+    return np.asarray(cv2.GaussianBlur(flat, (0, 0), sigma) if sigma else flat).round().astype(np.uint8)
+
+
+def test_blur_estimate_and_sharpening():
+    """A zone's blur is told by which template set its cells fit best; sharpened, a blurred zone's
+    cells fit a sharper set and their characters lead their runners-up by more."""
+    _, back = card_with_back(14)
+    text = back.to_payload()
+    for level in (0, 3, 5, 6, 7):
+        patches = mrz_ocr._cell_patches(flat_zone(text, mrz_ocr._BLURS[level]), 3, 30)
+        assert abs(mrz_ocr._blur_level(patches) - level) <= 1
+
+    def leads(flat):
+        patches = mrz_ocr._cell_patches(flat, 3, 30)
+        level = mrz_ocr._blur_level(patches)
+        scores = mrz_ocr._cell_scores(patches, level)
+        truth_index = [[mrz_ocr.ALPHABET.index(char) for char in line] for line in text.split("\n")]
+        lead = [scores[i, j, t] - np.delete(scores[i, j], t).max()
+                for i, line in enumerate(truth_index) for j, t in enumerate(line)]
+        return level, float(np.median(lead))
+
+    blurred = flat_zone(text, 3.7)
+    sharpened = mrz_ocr._sharpen(blurred, 0.7 * 3.7)
+    (before_level, before_lead), (after_level, after_lead) = leads(blurred), leads(sharpened)
+    assert after_level < before_level and after_lead > before_lead + 0.02
+
+
+def test_a_rows_ends_are_trimmed_of_what_is_not_the_line():
+    """A sliver of the card's edge at the strip's side and a speck past a line's end are not taken
+    for the line's ends (the zone would then be laid out askew); a whole character is kept."""
+    _, back = card_with_back(15)
+    lines = back.to_payload().split("\n")
+    image = Image.new("RGB", (1400, 320), (235, 235, 235))
+    generate._draw_mrz(ImageDraw.Draw(image), lines, 90, 270, 16)
+    clean = np.asarray(image.convert("L")).copy()
+    spoiled = clean.copy()
+    for top in (95, 165, 235):  # the card's edge along the strip's left side, broken by the lines' gaps
+        spoiled[top:top + 35, 0:2] = 30
+    spoiled[105:123, 1370:1380] = 30  # a speck past the first line's end
+    expected, _ = mrz_ocr._rows(clean)
+    found, _ = mrz_ocr._rows(spoiled)
+    assert [(row.left, row.right) for row in found] == [(row.left, row.right) for row in expected]
+    boxes = np.array([[10, 0, 20, 40], [35, 0, 20, 40], [200, 0, 20, 40]], np.float32)
+    assert len(mrz_ocr._trim_ends(boxes, 40.0, 1400)) == 3  # a character far from the line is kept
+
+
+def test_lines_aslant_are_not_merged():
+    """Two lines that run aslant, so that the middle of one line's last characters is lower than
+    the next line's first: the components are chained along each line, not sorted by height."""
+    _, back = card_with_back(16)
+    lines = back.to_payload().split("\n")
+    image = Image.new("RGB", (1400, 360), (235, 235, 235))
+    generate._draw_mrz(ImageDraw.Draw(image), lines, 90, 250, 16)
+    gray = np.asarray(image.convert("L"))
+    slant = np.float32([[1, 0, 0], [0.06, 1, 0]])  # 6 % down to the right: 73 px over the line
+    aslant = cv2.warpAffine(gray, slant, (1400, 360), borderValue=235)
+    rows, _ = mrz_ocr._rows(aslant)
+    assert [len(row.boxes) for row in rows] == [30, 30, 30]
+
+
+def test_the_sex_cell_admits_only_the_sexes():
+    assert mrz_ocr.MASK_CHARACTERS["S"] == "FMX<"
+    for layout in vssid_id.cards.formats.mrz.OCR_LAYOUTS:
+        assert layout[1][7 if len(layout) == 3 else 20] == "S"
 
 
 def test_upside_down_and_sideways():

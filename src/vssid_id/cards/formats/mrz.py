@@ -80,15 +80,16 @@ LINE_LENGTHS: dict[MrzFormat, tuple[int, int]] = {"td1": (3, 30), "td3": (2, 44)
 NO_EXPIRY = "991231"
 
 #: The zones an OCR looks for, as masks of what each cell may hold (``9`` a
-#: digit, ``A`` a letter or ``<``, ``N`` a digit or ``<``, ``X`` any): a
+#: digit, ``A`` a letter or ``<``, ``N`` a digit or ``<``, ``S`` the sex:
+#: ``F``, ``M``, ``X`` or ``<``, ``X`` any): a
 #: Vietnamese card, any TD1 card, a Vietnamese passport (document number a
 #: letter and seven digits, as on public examples), any TD3 passport (the
 #: positions as the parser above reads them; Doc 9303 parts 4 and 5).
 OCR_LAYOUTS: tuple[tuple[str, ...], ...] = (
-    ("AAAAA" + "9" * 10 + "9" * 12 + "<<9", "9999999A9999999AAA" + "<" * 11 + "9", "A" * 30),
-    ("AAAAA" + "X" * 9 + "N" + "X" * 15, "9999999A9999999AAA" + "X" * 11 + "9", "A" * 30),
-    ("A" * 44, "A9999999N9AAA9999999A9999999" + "N" * 15 + "9"),  # a Vietnamese passport: a letter, 7 digits
-    ("A" * 44, "X" * 9 + "9AAA9999999A9999999" + "X" * 14 + "N9"),
+    ("AAAAA" + "9" * 10 + "9" * 12 + "<<9", "9999999S9999999AAA" + "<" * 11 + "9", "A" * 30),
+    ("AAAAA" + "X" * 9 + "N" + "X" * 15, "9999999S9999999AAA" + "X" * 11 + "9", "A" * 30),
+    ("A" * 44, "A9999999N9AAA9999999S9999999" + "N" * 15 + "9"),  # a Vietnamese passport: a letter, 7 digits
+    ("A" * 44, "X" * 9 + "9AAA9999999S9999999" + "X" * 14 + "N9"),
 )
 _ALPHABET = re.compile("[A-Z0-9<]*")
 _STATE = re.compile("[A-Z][A-Z<]{2}")
