@@ -91,11 +91,12 @@ def tesseract_record(lines: list[str]):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=40, help="photos per bucket")
-    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--seed", type=int, nargs="+", default=[5], help="one or more seeds, each --count per bucket")
     parser.add_argument("--tesseract", action="store_true", help="compare with the tesseract command")
     parser.add_argument("--margins", action="store_true", help="the unchecked characters' leads")
+    parser.add_argument("--by-kind", action="store_true", help="also each bucket's card backs and passports apart")
     args = parser.parse_args()
-    items = photos(args.count, args.seed)
+    items = [item for seed in args.seed for item in photos(args.count, seed)]
     print(f"{len(items)} photos, Python {platform.python_version()}, {platform.machine()}; shared machine")
 
     readers = ["vssid_id"]
@@ -106,6 +107,7 @@ def main() -> None:
     results: dict[str, dict[str, list[str]]] = {reader: defaultdict(list) for reader in readers}
     times: dict[str, dict[str, list[float]]] = {reader: defaultdict(list) for reader in readers}
     leads: dict[bool, list[float]] = {True: [], False: []}
+    by_kind: dict[tuple[str, str], list[str]] = defaultdict(list)
     if args.margins:
         scanning_mrz.UNCHECKED_MARGIN = -1.0  # take every reading that parses, to see the leads of all
     for bucket, data, text in items:
@@ -115,6 +117,8 @@ def main() -> None:
         times["vssid_id"][bucket].append(time.perf_counter() - started)
         record = None if result is None else result[0]
         results["vssid_id"][bucket].append("missed" if record is None else "read" if record == truth else "wrong")
+        kind = "passport" if truth.document_format == "td3" else "card back"
+        by_kind[bucket, kind].append(results["vssid_id"][bucket][-1])
         if args.margins and result is not None:
             lead = min(result[1].margins[line][column] for line, column in scanning_mrz.unchecked_cells(result[0]))
             leads[result[0] == truth].append(lead)
@@ -143,6 +147,13 @@ def main() -> None:
                   f"{outcomes.count('missed')} | {1000 * statistics.median(spent):.0f} | "
                   f"{1000 * spent[int(0.95 * (len(spent) - 1))]:.0f} |")
         print(f"| all | {total['read']}/{len(items)} | {total['wrong']} | {total['missed']} | | |")
+    if args.by_kind:
+        print("\nvssid_id by kind\n")
+        print("| bucket | card backs: read | wrong | passports: read | wrong |\n|---|---|---|---|---|")
+        for bucket in generate.BACK_BUCKETS:
+            cards, passports = by_kind[bucket, "card back"], by_kind[bucket, "passport"]
+            print(f"| {bucket} | {cards.count('read')}/{len(cards)} | {cards.count('wrong')} | "
+                  f"{passports.count('read')}/{len(passports)} | {passports.count('wrong')} |")
     if args.margins:
         for right in (True, False):
             values = sorted(leads[right])
