@@ -158,6 +158,7 @@ def _with_addresses(function):
 @settings(max_examples=100, deadline=None)
 @given(seeds, seeds)
 @example(seed=7963, other=1)  # the BHYT card's valid_to is the ID card's expiry day
+@example(seed=2245, other=0)  # the ID card expires on the day of the check (checked_on)
 def test_masked_registration(seed, other):
     identity = cccd_record(seed)
     card = bhyt_record(other)
@@ -173,8 +174,10 @@ def test_masked_registration(seed, other):
         assert masked["date_of_birth"] == f"****-**-** ({identity.year_of_birth})"
     if registration.id_card_valid_until:
         assert masked["id_card_valid_until"] == f"****-**-** ({registration.id_card_valid_until.year})"
-        # The BHYT card's own dates are shown as they are; one may fall on the same day by chance.
+        # The BHYT card's own dates and the day of the check are shown as they are; one may fall on the same
+        # day by chance.
         card_dates = {str(masked[key]) for key in masked if key.startswith("bhyt_") and "valid" in key}
+        card_dates.add(str(masked["checked_on"]))
         assert not any(registration.id_card_valid_until.isoformat() in text for text in texts - card_dates)
     assert masked["full_name"] == mask_name(identity.full_name)
     assert identity.full_name not in texts
