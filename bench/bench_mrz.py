@@ -116,9 +116,9 @@ def main() -> None:
         result = scanning_mrz.read_mrz_reading(data, today=TODAY)
         times["vssid_id"][bucket].append(time.perf_counter() - started)
         record = None if result is None else result[0]
-        results["vssid_id"][bucket].append("missed" if record is None else "read" if record == truth else "wrong")
-        kind = "passport" if truth.document_format == "td3" else "card back"
-        by_kind[bucket, kind].append(results["vssid_id"][bucket][-1])
+        outcome = "missed" if record is None else "read" if record == truth else "wrong"
+        results["vssid_id"][bucket].append(outcome)
+        by_kind[bucket, "passport" if truth.document_format == "td3" else "card back"].append(outcome)
         if args.margins and result is not None:
             lead = min(result[1].margins[line][column] for line, column in scanning_mrz.unchecked_cells(result[0]))
             leads[result[0] == truth].append(lead)
