@@ -203,6 +203,14 @@ def test_the_sex_cell_admits_only_the_sexes():
     assert mrz_ocr.MASK_CHARACTERS["S"] == "FMX<"
     for layout in vssid_id.cards.formats.mrz.OCR_LAYOUTS:
         assert layout[1][7 if len(layout) == 3 else 20] == "S"
+    # A sex cell that looks most like H is read as the sex it looks most like next.
+    scores = np.zeros((1, 2, len(mrz_ocr.ALPHABET)))
+    for cell in (0, 1):
+        scores[0, cell, mrz_ocr.ALPHABET.index("H")] = 0.97
+        scores[0, cell, mrz_ocr.ALPHABET.index("M")] = 0.93
+    ranked = mrz_ocr._ranked(scores, ("SX",))[0]
+    assert ranked[0][0][0] == "M" and {char for char, _ in ranked[0]} <= set("FMX<")
+    assert ranked[1][0][0] == "H"  # any character where the mask admits any
 
 
 def test_upside_down_and_sideways():
